@@ -1,0 +1,76 @@
+/** The shape every event has on its way into the store. */
+export interface NewEvent<T extends string = string, D = unknown> {
+  type: T;
+  data: D;
+  metadata?: EventMetadata;
+}
+
+/** Who did it and why; business time lives here, storage time in `recordedAt`. */
+export interface EventMetadata {
+  actor?: string;
+  role?: string;
+  requestId?: string;
+  occurredAt?: string;
+  ruleVersion?: number;
+  [key: string]: unknown;
+}
+
+/**
+ * A stored event. `position` is a unique, never reused number; the global order is
+ * (transactionId, position), which is what readAll and checkpoints follow.
+ */
+export interface RecordedEvent<T extends string = string, D = unknown> {
+  position: bigint;
+  transactionId: bigint;
+  streamId: string;
+  revision: number;
+  type: T;
+  data: D;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+/** Revision of the last event in the stream (0-based), or one of the symbolic forms. */
+export type ExpectedRevision = number | "no_stream" | "stream_exists" | "any";
+
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last appended event. */
+  nextRevision: number;
+  /** Positions of the appended events, in append order. */
+  positions: bigint[];
+  /** Global-order checkpoint of the last appended event. */
+  checkpoint: GlobalCheckpoint;
+}
+
+/** A point in the global order: everything at or before it has been seen. */
+export interface GlobalCheckpoint {
+  transactionId: bigint;
+  position: bigint;
+}
+
+export const START: GlobalCheckpoint = { transactionId: 0n, position: 0n };
+
+export interface ReadStreamOptions {
+  fromRevision?: number;
+  direction?: "forwards" | "backwards";
+  limit?: number;
+}
+
+export interface ReadAllOptions {
+  after?: GlobalCheckpoint;
+  limit?: number;
+}
+
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events after `after` in global order; never returns an event a later call could place before it. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Resolves when events may exist after `after`, or after `timeoutMs`. */
+  waitForEvents(after: GlobalCheckpoint, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
