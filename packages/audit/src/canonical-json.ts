@@ -1,0 +1,48 @@
+import type { CanonicalEvent, JsonValue } from "./verify/index.js";
+import { canonicalJsonBytes, isCanonicalTimestamp } from "./verify/index.js";
+
+// JCS itself lives in verify/ so the browser verifier shares the exact same code.
+export { canonicalize, canonicalJsonBytes, type JsonValue, NotCanonicalisableError } from "./verify/index.js";
+export type { CanonicalEvent } from "./verify/index.js";
+
+/** An event as the store records it; RecordedEvent from @aidtrail/event-store fits. */
+export interface AuditEventInput {
+  readonly position: bigint;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly recordedAt: Date;
+}
+
+/**
+ * The canonical object of an event: position as a JSON number (refused beyond 2^53−1,
+ * where JSON readers would round it), recordedAt as ISO-8601 UTC with milliseconds.
+ */
+export function toCanonicalEvent(event: AuditEventInput): CanonicalEvent {
+  if (event.position < 0n || event.position > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`position ${event.position} is not a non-negative safe integer`);
+  }
+  if (!Number.isSafeInteger(event.revision) || event.revision < 0) {
+    throw new RangeError(`revision ${event.revision} is not a non-negative safe integer`);
+  }
+  if (Number.isNaN(event.recordedAt.getTime())) throw new RangeError("recordedAt is an invalid date");
+  const recordedAt = event.recordedAt.toISOString();
+  // Years outside 0000–9999 get an extended ISO form that verifiers refuse.
+  if (!isCanonicalTimestamp(recordedAt)) throw new RangeError(`recordedAt ${recordedAt} is out of range`);
+  return {
+    position: Number(event.position),
+    streamId: event.streamId,
+    revision: event.revision,
+    type: event.type,
+    data: event.data as JsonValue,
+    metadata: event.metadata as JsonValue,
+    recordedAt,
+  };
+}
+
+/** RFC 8785 bytes of an event's canonical object: the input of its leaf hash. */
+export function canonicalEventBytes(event: AuditEventInput): Uint8Array {
+  return canonicalJsonBytes(toCanonicalEvent(event));
+}
