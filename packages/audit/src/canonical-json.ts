@@ -1,9 +1,9 @@
-import type { CanonicalEvent, JsonValue } from "./verify/index.js";
-import { canonicalJsonBytes, isCanonicalTimestamp } from "./verify/index.js";
+import { type CanonicalEvent, isCanonicalTimestamp } from "./verify/canonical-event.js";
+import { canonicalJsonBytes, type JsonValue } from "./verify/canonical-json.js";
 
 // JCS itself lives in verify/ so the browser verifier shares the exact same code.
-export { canonicalize, canonicalJsonBytes, type JsonValue, NotCanonicalisableError } from "./verify/index.js";
-export type { CanonicalEvent } from "./verify/index.js";
+export type { CanonicalEvent } from "./verify/canonical-event.js";
+export { canonicalize, canonicalJsonBytes, type JsonValue, NotCanonicalisableError } from "./verify/canonical-json.js";
 
 /** An event as the store records it; RecordedEvent from @aidtrail/event-store fits. */
 export interface AuditEventInput {

@@ -1,0 +1,56 @@
+import { createHash } from "node:crypto";
+
+// Server-side (synchronous) twins of verify/hash.ts; the sealer hashes millions of
+// leaves and cannot afford a promise per hash.
+
+const LEAF_PREFIX = new Uint8Array([0x00]);
+const NODE_PREFIX = new Uint8Array([0x01]);
+
+/** Size in bytes of every tree hash. */
+export const HASH_SIZE = 32;
+
+function digest(...parts: readonly Uint8Array[]): Uint8Array {
+  const hash = createHash("sha256");
+  for (const part of parts) hash.update(part);
+  const out = hash.digest();
+  // A plain Uint8Array view, so callers and tests never see Buffer semantics.
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+/** RFC 9162 leaf hash: SHA-256(0x00 ‖ bytes). */
+export function leafHash(bytes: Uint8Array): Uint8Array {
+  return digest(LEAF_PREFIX, bytes);
+}
+
+/** RFC 9162 interior node hash: SHA-256(0x01 ‖ left ‖ right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  return digest(NODE_PREFIX, left, right);
+}
+
+/** Root of the empty tree: SHA-256 of the empty string. */
+export function emptyRoot(): Uint8Array {
+  return digest();
+}
+
+/** Root of a perfect subtree whose bottom row is `count` (a power of two) consecutive hashes of `row`. */
+export function perfectSubtreeRoot(row: Uint8Array, start: number, count: number): Uint8Array {
+  let level: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const offset = (start + i) * HASH_SIZE;
+    level.push(row.subarray(offset, offset + HASH_SIZE));
+  }
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(nodeHash(level[i]!, level[i + 1]!));
+    level = next;
+  }
+  return level[0]!;
+}
+
+/** Combines left-to-right subtree hashes of shrinking size into their RFC 9162 root (a right fold). */
+export function foldSubtrees(hashes: readonly Uint8Array[]): Uint8Array {
+  if (hashes.length === 0) return emptyRoot();
+  let acc = hashes[hashes.length - 1]!;
+  for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
+  return acc;
+}
