@@ -1,1 +1,7 @@
-export {};
+export * from "./errors.js";
+export * from "./event-store.js";
+export * from "./event-validation.js";
+export * from "./group-commit.js";
+export * from "./in-memory-event-store.js";
+export * from "./poller.js";
+export * from "./postgres-event-store.js";

@@ -1,1 +1,2 @@
-export {};
+export * from "./postgres-provider.js";
+export * from "./test-database.js";

@@ -1,0 +1,28 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./database.js";
+
+export interface ConnectOptions {
+  /** Upper bound of pooled connections. */
+  max?: number;
+  applicationName?: string;
+}
+
+/** A pg pool for the given URL; the caller owns it and must `end()` it. */
+export function createPool(url: string, options: ConnectOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "aidtrail",
+    // Fail fast instead of hanging when the database is away.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** A typed kysely instance over a pool; destroying it ends the pool. */
+export function createDb(pool: pg.Pool): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

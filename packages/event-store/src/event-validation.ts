@@ -1,0 +1,107 @@
+import { EventSchemaViolation, EventTooLarge, InvalidAppend, UnknownEventType } from "./errors.js";
+import type { AppendOptions, ExpectedRevision, NewEvent } from "./event-store.js";
+
+/** Anything with zod's `safeParse` shape; keeps this package free of a schema library. */
+export interface EventDataSchema {
+  safeParse(data: unknown):
+    | { success: true; data?: unknown }
+    | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+}
+
+/** Which event types exist and what their data must look like. */
+export type EventSchemaRegistry = Readonly<Record<string, EventDataSchema>>;
+
+export interface ValidationOptions {
+  /** Without a registry, any type with JSON data is accepted (tests and tools). */
+  registry?: EventSchemaRegistry | undefined;
+  maxEventBytes?: number;
+}
+
+export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
+
+const STREAM_ID = /^[A-Za-z0-9_.:@\-\u4e00-\u9fff]{1,200}$/u;
+
+/** Serialised events ready to write, or a typed error; runs before anything touches storage. */
+export function validateAppend(
+  streamId: string,
+  events: readonly NewEvent[],
+  appendOptions: AppendOptions,
+  options: ValidationOptions,
+): { expected: ExpectedRevision; serialised: SerialisedEvent[] } {
+  if (!STREAM_ID.test(streamId)) throw new InvalidAppend(`invalid stream id ${JSON.stringify(streamId)}`);
+  if (events.length === 0) throw new InvalidAppend("an append needs at least one event");
+  const expected = appendOptions.expectedRevision ?? "any";
+  if (typeof expected === "number" && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw new InvalidAppend(`expected revision must be a non-negative integer, got ${expected}`);
+  }
+  const limit = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const serialised = events.map((event) => serialiseEvent(event, options.registry, limit));
+  return { expected, serialised };
+}
+
+export interface SerialisedEvent {
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  /** JSON text of `{t, d, m}` as written. */
+  json: string;
+}
+
+function serialiseEvent(event: NewEvent, registry: EventSchemaRegistry | undefined, limit: number): SerialisedEvent {
+  const { type } = event;
+  if (typeof type !== "string" || type.length === 0) throw new UnknownEventType(String(type));
+  let data = event.data;
+  if (registry) {
+    const schema = Object.hasOwn(registry, type) ? registry[type] : undefined;
+    if (!schema) throw new UnknownEventType(type);
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      throw new EventSchemaViolation(
+        type,
+        parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`),
+      );
+    }
+    // Write what the schema accepted (stripped of unknown keys), not what the caller passed.
+    if ("data" in parsed) data = parsed.data;
+  }
+  const metadata = { ...(event.metadata ?? {}) };
+  const json = JSON.stringify({ t: type, d: data, m: metadata }, rejectNonJson);
+  // Bytes, not characters: Chinese names take three bytes each.
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes > limit) throw new EventTooLarge(type, bytes, limit);
+  return { type, data, metadata, json };
+}
+
+function rejectNonJson(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") throw new InvalidAppend("event data may not contain bigint values; use strings or safe integers");
+  if (typeof value === "number" && !Number.isFinite(value)) throw new InvalidAppend("event data may not contain NaN or Infinity");
+  return value;
+}
+
+/** The SQL encoding of expectedRevision used by aidtrail_append_batch. */
+export function encodeExpected(expected: ExpectedRevision): number {
+  switch (expected) {
+    case "no_stream":
+      return -1;
+    case "any":
+      return -2;
+    case "stream_exists":
+      return -3;
+    default:
+      return expected;
+  }
+}
+
+/** Whether a stream at `actual` (-1: none) satisfies `expected`. */
+export function revisionMatches(expected: ExpectedRevision, actual: number): boolean {
+  switch (expected) {
+    case "any":
+      return true;
+    case "no_stream":
+      return actual === -1;
+    case "stream_exists":
+      return actual >= 0;
+    default:
+      return actual === expected;
+  }
+}

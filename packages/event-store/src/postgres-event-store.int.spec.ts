@@ -1,0 +1,92 @@
+import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
+import { describe, expect, inject, it } from "vitest";
+import { runEventStoreContract } from "./contract/event-store-contract.js";
+import { PostgresEventStore } from "./postgres-event-store.js";
+
+let database: TestDatabase;
+
+runEventStoreContract("postgres", async () => {
+  database = await createTestDatabase(inject("pgAdminUrl"));
+  return {
+    makeStore: (options) => new PostgresEventStore({ ...options, db: database.db, url: database.url }),
+    async appendHeldOpen(streamId, events, holdMs) {
+      const client = await database.pool.connect();
+      try {
+        await client.query("begin");
+        const json = JSON.stringify(events.map((e) => ({ t: e.type, d: e.data, m: e.metadata ?? {} })));
+        await client.query("select * from aidtrail_append_batch($1, $2, $3, $4::jsonb)", [[streamId], [-2], [events.length], json]);
+        // The transaction has its xid and its rows, but is not committed yet.
+        await new Promise((r) => setTimeout(r, holdMs));
+        await client.query("commit");
+      } finally {
+        client.release();
+      }
+    },
+    teardown: () => database.drop(),
+  };
+});
+
+describe("postgres event store: why the global order needs the snapshot xmin", () => {
+  it("a reader ordering by position alone skips an event that commits late; ours does not", async () => {
+    const db = await createTestDatabase(inject("pgAdminUrl"));
+    const store = new PostgresEventStore({ db: db.db, url: db.url });
+    try {
+      const slow = await db.pool.connect();
+      await slow.query("begin");
+      await slow.query("select * from aidtrail_append_batch($1, $2, $3, $4::jsonb)", [
+        ["late-1"],
+        [-2],
+        [1],
+        JSON.stringify([{ t: "Late", d: {}, m: {} }]),
+      ]);
+      // A faster writer commits an event with a higher position meanwhile.
+      await store.append("early-1", [{ type: "Early", data: {} }]);
+
+      const naive = await db.pool.query<{ position: string }>("select position from events order by position");
+      const naiveCheckpoint = BigInt(naive.rows.at(-1)!.position);
+      const ours = await store.readAll();
+      expect(ours).toEqual([]); // the open transaction holds the horizon back
+
+      await slow.query("commit");
+      slow.release();
+
+      const naiveNext = await db.pool.query("select position from events where position > $1", [naiveCheckpoint.toString()]);
+      expect(naiveNext.rows).toEqual([]); // the naive reader never sees "late-1"
+      const all = await store.readAll();
+      expect(all.map((e) => e.streamId)).toEqual(["late-1", "early-1"]);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it("refuses to update or delete an event", async () => {
+    const db = await createTestDatabase(inject("pgAdminUrl"));
+    const store = new PostgresEventStore({ db: db.db, url: db.url });
+    try {
+      await store.append("immutable-1", [{ type: "Fact", data: { n: 1 } }]);
+      await expect(db.pool.query("update events set data = '{\"n\":2}'")).rejects.toThrow(/immutable/);
+      await expect(db.pool.query("delete from events")).rejects.toThrow(/immutable/);
+      await expect(db.pool.query("truncate events")).rejects.toThrow(/immutable/);
+      expect((await store.readStream("immutable-1"))[0]!.data).toEqual({ n: 1 });
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it("coalesces concurrent appends into fewer transactions", async () => {
+    const db = await createTestDatabase(inject("pgAdminUrl"));
+    const store = new PostgresEventStore({ db: db.db, url: db.url, maxInFlight: 1 });
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => store.append(`group-${i}`, [{ type: "G", data: { i } }])),
+      );
+      const transactions = new Set(results.map((r) => r.checkpoint.transactionId));
+      expect(transactions.size).toBeLessThan(50);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+});

@@ -1,0 +1,190 @@
+import type { Database } from "@aidtrail/db";
+import { type Kysely, sql } from "kysely";
+import { WrongExpectedRevision } from "./errors.js";
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  GlobalCheckpoint,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from "./event-store.js";
+import { type SerialisedEvent, type ValidationOptions, encodeExpected, validateAppend } from "./event-validation.js";
+import { GroupCommit } from "./group-commit.js";
+import { PostgresNotifications } from "./postgres-notifications.js";
+
+export interface PostgresEventStoreOptions extends ValidationOptions {
+  db: Kysely<Database>;
+  /** URL for the LISTEN connection that wakes pollers. */
+  url: string;
+  /** Batches written at once; more overlaps round trips, fewer makes bigger batches. */
+  maxInFlight?: number;
+  /** Appends per batch at most. */
+  maxBatch?: number;
+  /** Batch retries after a deadlock or serialization failure. */
+  maxRetries?: number;
+}
+
+interface AppendRequest {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: SerialisedEvent[];
+}
+
+interface BatchRow {
+  append_index: number;
+  ok: boolean;
+  current_revision: string;
+  positions: string[] | null;
+  transaction_id: string;
+}
+
+interface EventRowOut {
+  position: string;
+  transaction_id: string;
+  stream_id: string;
+  revision: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const RETRYABLE = new Set(["40P01", "40001"]);
+
+/** The default event store: PostgreSQL, with group commit on the write path. */
+export class PostgresEventStore implements EventStore {
+  private readonly db: Kysely<Database>;
+  private readonly writer: GroupCommit<AppendRequest, AppendResult>;
+  private readonly notifications: PostgresNotifications;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    this.db = options.db;
+    this.notifications = new PostgresNotifications(options.url);
+    this.writer = new GroupCommit((batch) => this.writeBatch(batch), {
+      maxInFlight: options.maxInFlight ?? 4,
+      maxBatch: options.maxBatch ?? 256,
+    });
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const { expected, serialised } = validateAppend(streamId, events, options, this.options);
+    return this.writer.submit({ streamId, expected, events: serialised });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === "backwards";
+    const limit = options.limit ?? 1_000_000;
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const { rows } = backwards
+      ? await sql<EventRowOut>`
+          select position, transaction_id::text, stream_id, revision, type, data, metadata, recorded_at
+          from events where stream_id = ${streamId} and revision <= ${from}
+          order by revision desc limit ${limit}`.execute(this.db)
+      : await sql<EventRowOut>`
+          select position, transaction_id::text, stream_id, revision, type, data, metadata, recorded_at
+          from events where stream_id = ${streamId} and revision >= ${from}
+          order by revision asc limit ${limit}`.execute(this.db);
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? { transactionId: 0n, position: 0n };
+    const limit = options.limit ?? 1000;
+    // Only transactions below the snapshot's xmin are finished: a row from a
+    // transaction still running could otherwise commit later *before* rows we return.
+    const { rows } = await sql<EventRowOut>`
+      select position, transaction_id::text, stream_id, revision, type, data, metadata, recorded_at
+      from events
+      where (transaction_id, position) > (${after.transactionId.toString()}::xid8, ${after.position.toString()}::bigint)
+        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      order by transaction_id, position
+      limit ${limit}`.execute(this.db);
+    return rows.map(toRecorded);
+  }
+
+  async waitForEvents(after: GlobalCheckpoint, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.notifications.ensureListening();
+    const generation = this.notifications.generation;
+    const { rows } = await sql<{ found: boolean }>`
+      select exists (
+        select 1 from events
+        where (transaction_id, position) > (${after.transactionId.toString()}::xid8, ${after.position.toString()}::bigint)
+      ) as found`.execute(this.db);
+    if (rows[0]?.found) {
+      // Committed but still behind an older open transaction: no new notification will
+      // come when that one ends, so look again shortly instead of waiting for one.
+      await sleep(Math.min(10, timeoutMs), signal);
+      return;
+    }
+    await this.notifications.waitForChange(generation, timeoutMs, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.notifications.close();
+  }
+
+  private async writeBatch(batch: AppendRequest[]): Promise<Array<AppendResult | Error>> {
+    const streamIds = batch.map((r) => r.streamId);
+    const expected = batch.map((r) => encodeExpected(r.expected));
+    const counts = batch.map((r) => r.events.length);
+    const eventsJson = `[${batch.flatMap((r) => r.events.map((e) => e.json)).join(",")}]`;
+    const maxRetries = this.options.maxRetries ?? 5;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { rows } = await sql<BatchRow>`
+          select b.*, pg_current_xact_id()::text as transaction_id
+          from aidtrail_append_batch(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${eventsJson}::jsonb) b`.execute(
+          this.db,
+        );
+        return batch.map((request, i) => {
+          const row = rows[i];
+          if (!row) return new Error(`append batch returned no row for append ${i}`);
+          const current = Number(row.current_revision);
+          if (!row.ok || !row.positions) return new WrongExpectedRevision(request.streamId, request.expected, current);
+          const positions = row.positions.map((p) => BigInt(p));
+          const last = positions[positions.length - 1] ?? 0n;
+          return {
+            nextRevision: current,
+            positions,
+            checkpoint: { transactionId: BigInt(row.transaction_id), position: last },
+          };
+        });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < maxRetries) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+function toRecorded(row: EventRowOut): RecordedEvent {
+  return {
+    position: BigInt(row.position),
+    transactionId: BigInt(row.transaction_id),
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
