@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import { parseDomainEvent } from "../events.js";
 import type { Decider } from "../shared/decider.js";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -15,7 +16,10 @@ export function deciderSpec<Command, State, Event>(decider: Decider<Command, Sta
           const run = () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()));
           return {
             then(expected: readonly Event[]): void {
-              expect(run()).toEqual(expected);
+              const events = run();
+              expect(events).toEqual(expected);
+              // Whatever a decider emits must pass the registry the event store enforces.
+              for (const e of events) parseDomainEvent(e as { type: string; data: unknown });
             },
             /** Expects a refusal of this class, optionally with matching fields (e.g. `{ code, details }`). */
             thenThrows(errorClass: ErrorClass, fields?: Record<string, unknown>): void {
