@@ -65,7 +65,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.start();
   } catch (error) {
     throw new EmbeddedPostgresError(
-      `embedded PostgreSQL did not start in ${dataDir}: ${(error as Error).message ?? error}`,
+      `embedded PostgreSQL did not start in ${dataDir}: ${(error as Error | undefined)?.message ?? "see its log above"}`,
       { cause: error },
     );
   }

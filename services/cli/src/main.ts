@@ -1,0 +1,38 @@
+import { ConfigError, EmbeddedPostgresError, MigrationFailed } from "@aidtrail/db";
+import { migrate } from "./commands/migrate.js";
+import { start } from "./commands/start.js";
+
+const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
+  start: { run: () => start(), help: "start the database (embedded unless DATABASE_URL), migrations and the API" },
+  migrate: { run: () => migrate(), help: "bring the database schema up to date" },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.help}`);
+  return `usage: aidtrail <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage());
+    return;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`aidtrail: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  await command.run(rest);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Known failures get one clear line, not a stack trace.
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof MigrationFailed) {
+    process.stderr.write(`aidtrail: ${error.message}\n`);
+  } else {
+    process.stderr.write(`aidtrail: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});
