@@ -1,0 +1,373 @@
+/**
+ * `pnpm bench append`: our PostgresEventStore against @event-driven-io/emmett-postgresql
+ * on the same PostgreSQL server (each in a fresh database of its own), alternating.
+ *
+ * 1. append: 16 concurrent writers, one ~300-byte disbursement event per append, each
+ *    writer on streams of its own with the exact expected revision ("no_stream" first).
+ * 2. bulk: 1,000 events per append, new stream each time (Emmett measured too, as a reference).
+ * 3. readAll: the whole log written by (2), read in global order in batches of 1,000 —
+ *    ours `readAll({after, limit})` against Emmett's `readMessagesBatch({after, batchSize})`.
+ *
+ * Options: --runs N (5), --seconds S per append run (4), --writers N (16),
+ * --bulk-writers N (1), --bulk-appends N per run (20), --max-in-flight N, --max-batch N,
+ * --only append|bulk|readall (investigation; skips the other phases).
+ */
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { NO_CONCURRENCY_CHECK, STREAM_DOES_NOT_EXIST } from "@event-driven-io/emmett";
+import { type PostgresEventStore as EmmettStore, getPostgreSQLEventStore, readMessagesBatch } from "@event-driven-io/emmett-postgresql";
+import type { TestDatabase } from "@aidtrail/testing";
+import { type GlobalCheckpoint, type NewEvent, PostgresEventStore, START } from "@aidtrail/event-store";
+import { type BenchContext, type BenchResult, alternate, concurrently, formatRate, median, percentile, round } from "./lib.js";
+
+interface Options {
+  runs: number;
+  seconds: number;
+  writers: number;
+  bulkWriters: number;
+  bulkAppends: number;
+  bulkSize: number;
+  readBatch: number;
+  maxInFlight: number | undefined;
+  maxBatch: number | undefined;
+  only: string | undefined;
+}
+
+function parseOptions(args: readonly string[]): Options {
+  const value = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const num = (flag: string, fallback: number): number => {
+    const v = value(flag);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, got ${v}`);
+    return n;
+  };
+  const optionalNum = (flag: string): number | undefined => (value(flag) === undefined ? undefined : num(flag, 0));
+  return {
+    runs: num("--runs", 5),
+    seconds: num("--seconds", 4),
+    writers: num("--writers", 16),
+    bulkWriters: num("--bulk-writers", 1),
+    bulkAppends: num("--bulk-appends", 20),
+    bulkSize: 1000,
+    readBatch: 1000,
+    maxInFlight: optionalNum("--max-in-flight"),
+    maxBatch: optionalNum("--max-batch"),
+    only: value("--only"),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Workload
+
+/** Events per stream before a writer moves on to a new one (a disbursement's life is short). */
+const EVENTS_PER_STREAM = 8;
+
+/** A realistic DisbursementRecorded: ids, amount in fen, rule inputs, who did it (~300 bytes as JSON). */
+function disbursementEvent(writer: number, n: number): NewEvent {
+  return {
+    type: "DisbursementRecorded",
+    data: {
+      disbursementId: `dsb_${writer.toString(36)}${n.toString(36).padStart(8, "0")}`,
+      programId: "prg_heating_2026",
+      householdId: `hh_${(writer * 7919 + n).toString(36).padStart(8, "0")}`,
+      memberId: null,
+      period: "2026-12",
+      status: "recorded",
+      amountFen: 120000 + (n % 500) * 100,
+      ruleVersion: 3,
+      inputs: { size: 1 + (n % 6) },
+      slotKey: null,
+    },
+    metadata: { actor: `officer-${writer}`, requestId: "7f1c8a52-5a3e-4c1b-9d0e-2b6f4e8a9c13" },
+  };
+}
+
+/** JSON size of one event as our store writes it ({t, d, m}). */
+export function eventBytes(): number {
+  const e = disbursementEvent(3, 12345);
+  return Buffer.byteLength(JSON.stringify({ t: e.type, d: e.data, m: e.metadata }), "utf8");
+}
+
+/** Appends one event to a stream the writer owns, given the writer's state; returns the new state. */
+interface Writer {
+  append(stream: string, streamLength: number, event: NewEvent): Promise<void>;
+  appendMany(stream: string, events: NewEvent[]): Promise<void>;
+}
+
+function oursWriter(store: PostgresEventStore): Writer {
+  return {
+    async append(stream, streamLength, event) {
+      await store.append(stream, [event], { expectedRevision: streamLength === 0 ? "no_stream" : streamLength - 1 });
+    },
+    async appendMany(stream, events) {
+      await store.append(stream, events, { expectedRevision: "no_stream" });
+    },
+  };
+}
+
+function emmettWriter(store: EmmettStore): Writer {
+  return {
+    async append(stream, streamLength, event) {
+      // Emmett's stream version counts events (1-based): after n events it is n.
+      await store.appendToStream(stream, [{ type: event.type, data: event.data as Record<string, unknown>, metadata: event.metadata ?? {} }], {
+        expectedStreamVersion: streamLength === 0 ? STREAM_DOES_NOT_EXIST : BigInt(streamLength),
+      });
+    },
+    async appendMany(stream, events) {
+      await store.appendToStream(
+        stream,
+        events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata ?? {} })),
+        { expectedStreamVersion: STREAM_DOES_NOT_EXIST },
+      );
+    },
+  };
+}
+
+interface AppendRun {
+  eventsPerSec: number;
+  events: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** `writers` writers append one event at a time for `seconds`, each to streams of its own. */
+async function appendRun(writer: Writer, tag: string, writers: number, seconds: number): Promise<AppendRun> {
+  const latencies: number[][] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  const counts = await concurrently(writers, async (w) => {
+    const mine: number[] = [];
+    latencies.push(mine);
+    let n = 0;
+    while (performance.now() < deadline) {
+      const stream = `disbursement-${tag}-w${w}-${Math.floor(n / EVENTS_PER_STREAM)}`;
+      const t0 = performance.now();
+      await writer.append(stream, n % EVENTS_PER_STREAM, disbursementEvent(w, n));
+      mine.push(performance.now() - t0);
+      n++;
+    }
+    return n;
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  const events = counts.reduce((a, b) => a + b, 0);
+  const all = latencies.flat();
+  return { eventsPerSec: events / elapsed, events, p50Ms: percentile(all, 50), p99Ms: percentile(all, 99) };
+}
+
+/** `writers` writers share `appends` appends of `size` events each, every one to a new stream. */
+async function bulkRun(writer: Writer, tag: string, writers: number, appends: number, size: number): Promise<number> {
+  const batches = Array.from({ length: size }, (_, i) => i);
+  let next = 0;
+  const started = performance.now();
+  await concurrently(writers, async (w) => {
+    for (let i = next++; i < appends; i = next++) {
+      await writer.appendMany(
+        `bulk-${tag}-${i}`,
+        batches.map((k) => disbursementEvent(w, i * size + k)),
+      );
+    }
+  });
+  return (appends * size) / ((performance.now() - started) / 1000);
+}
+
+// ---------------------------------------------------------------------------------------
+// Stores
+
+interface Pair {
+  oursDb: TestDatabase;
+  emmettDb: TestDatabase;
+  ours: PostgresEventStore;
+  emmett: EmmettStore;
+}
+
+async function openPair(ctx: BenchContext, options: Options): Promise<Pair> {
+  const oursDb = await ctx.createDatabase();
+  // Emmett gets a database of its own without our schema, and a pool of the same size as ours.
+  const emmettDb = await ctx.createDatabase({ migrate: false });
+  const ours = new PostgresEventStore({
+    db: oursDb.db,
+    url: oursDb.url,
+    ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
+    ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
+  });
+  const emmett = getPostgreSQLEventStore(emmettDb.url, { connectionOptions: { pool: emmettDb.pool } });
+  // Schemas exist before anything is timed.
+  await emmett.schema.migrate();
+  await emmett.appendToStream("schema-check", [{ type: "Warmup", data: {} }], { expectedStreamVersion: NO_CONCURRENCY_CHECK });
+  await ours.append("schema-check", [{ type: "Warmup", data: {} }], { expectedRevision: "any" });
+  return { oursDb, emmettDb, ours, emmett };
+}
+
+async function closePair(pair: Pair): Promise<void> {
+  await pair.ours.close();
+  await pair.emmett.close();
+}
+
+async function countEvents(pair: Pair): Promise<{ ours: number; emmett: number }> {
+  const ours = await pair.oursDb.pool.query<{ n: string }>("select count(*) as n from events");
+  const emmett = await pair.emmettDb.pool.query<{ n: string }>("select count(*) as n from emt_messages");
+  return { ours: Number(ours.rows[0]?.n), emmett: Number(emmett.rows[0]?.n) };
+}
+
+async function readAllOurs(store: PostgresEventStore, batch: number): Promise<number> {
+  let after: GlobalCheckpoint = START;
+  let total = 0;
+  for (;;) {
+    const events = await store.readAll({ after, limit: batch });
+    total += events.length;
+    const last = events[events.length - 1];
+    if (!last || events.length < batch) return total;
+    after = { transactionId: last.transactionId, position: last.position };
+  }
+}
+
+async function readAllEmmett(db: TestDatabase, batch: number): Promise<number> {
+  // readMessagesBatch takes a dumbo SQL executor; dumbo's SQL is a plain formatted string and
+  // its node-postgres executor is `pool.query(sql)`, so the same pool Emmett writes with serves.
+  const execute = { query: (sql: string) => db.pool.query(sql) } as unknown as Parameters<typeof readMessagesBatch>[0];
+  let after = 0n;
+  let total = 0;
+  for (;;) {
+    const { messages, currentGlobalPosition, areMessagesLeft } = await readMessagesBatch(execute, { after, batchSize: batch });
+    total += messages.length;
+    if (!areMessagesLeft || messages.length === 0) return total;
+    after = currentGlobalPosition;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+export async function run(ctx: BenchContext): Promise<BenchResult> {
+  const o = parseOptions(ctx.args);
+  const phases = o.only ? [o.only] : ["append", "bulk", "readall"];
+  const tag = () => randomUUID().slice(0, 8);
+  const result: Record<string, unknown> = {};
+  ctx.log(
+    `${o.writers} writers, 1 event (${eventBytes()} bytes JSON) per append, ${o.runs} runs × ${o.seconds} s each, alternating ours/emmett` +
+      (o.maxInFlight || o.maxBatch ? `; ours maxInFlight=${o.maxInFlight ?? "default"} maxBatch=${o.maxBatch ?? "default"}` : ""),
+  );
+
+  let oursMedian = Number.NaN;
+  if (phases.includes("append")) {
+    const pair = await openPair(ctx, o);
+    const ours = oursWriter(pair.ours);
+    const emmett = emmettWriter(pair.emmett);
+    ctx.log("warm-up (1 s each, not counted)");
+    await appendRun(ours, tag(), o.writers, 1);
+    await appendRun(emmett, tag(), o.writers, 1);
+    const runs = await alternate(
+      o.runs,
+      async (round) => {
+        const r = await appendRun(ours, tag(), o.writers, o.seconds);
+        ctx.log(`append run ${round + 1}/${o.runs} ours:   ${formatRate(r.eventsPerSec)} (p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms)`);
+        return r;
+      },
+      async (round) => {
+        const r = await appendRun(emmett, tag(), o.writers, o.seconds);
+        ctx.log(`append run ${round + 1}/${o.runs} emmett: ${formatRate(r.eventsPerSec)} (p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms)`);
+        return r;
+      },
+    );
+    oursMedian = median(runs.a.map((r) => r.eventsPerSec));
+    const emmettMedian = median(runs.b.map((r) => r.eventsPerSec));
+    Object.assign(result, {
+      anchor: "emmett-postgresql",
+      anchorValue: round(emmettMedian),
+      ratio: round(oursMedian / emmettMedian, 2),
+      writers: o.writers,
+      eventBytes: eventBytes(),
+      p99Ms: round(median(runs.a.map((r) => r.p99Ms)), 1),
+      p99MsAnchor: round(median(runs.b.map((r) => r.p99Ms)), 1),
+      oursRuns: runs.a.map((r) => round(r.eventsPerSec)),
+      anchorRuns: runs.b.map((r) => round(r.eventsPerSec)),
+    });
+    ctx.log(`append median: ours ${formatRate(oursMedian)}, emmett ${formatRate(emmettMedian)}, ratio ${(oursMedian / emmettMedian).toFixed(2)}`);
+    await closePair(pair);
+  }
+
+  if (phases.includes("bulk") || phases.includes("readall")) {
+    const pair = await openPair(ctx, o);
+    const ours = oursWriter(pair.ours);
+    const emmett = emmettWriter(pair.emmett);
+    const perRun = o.bulkAppends * o.bulkSize;
+    ctx.log(`bulk: ${o.bulkAppends} appends × ${o.bulkSize} events per run, ${o.bulkWriters} writer(s), ${o.runs} runs alternating`);
+    await bulkRun(ours, tag(), o.bulkWriters, 2, o.bulkSize);
+    await bulkRun(emmett, tag(), o.bulkWriters, 2, o.bulkSize);
+    const bulk = await alternate(
+      o.runs,
+      async (round) => {
+        const r = await bulkRun(ours, tag(), o.bulkWriters, o.bulkAppends, o.bulkSize);
+        ctx.log(`bulk run ${round + 1}/${o.runs} ours:   ${formatRate(r)} (${perRun} events)`);
+        return r;
+      },
+      async (round) => {
+        const r = await bulkRun(emmett, tag(), o.bulkWriters, o.bulkAppends, o.bulkSize);
+        ctx.log(`bulk run ${round + 1}/${o.runs} emmett: ${formatRate(r)} (${perRun} events)`);
+        return r;
+      },
+    );
+    const bulkOurs = median(bulk.a);
+    const bulkEmmett = median(bulk.b);
+    Object.assign(result, {
+      bulkEventsPerSec: round(bulkOurs),
+      bulkAnchor: round(bulkEmmett),
+      bulkRatio: round(bulkOurs / bulkEmmett, 2),
+      bulkWriters: o.bulkWriters,
+    });
+    ctx.log(`bulk median: ours ${formatRate(bulkOurs)}, emmett ${formatRate(bulkEmmett)}`);
+    if (!phases.includes("append")) oursMedian = bulkOurs;
+
+    if (phases.includes("readall")) {
+      // Both logs now hold the same events; settle hint bits and statistics before timing reads.
+      await pair.oursDb.pool.query("vacuum analyze events");
+      await pair.emmettDb.pool.query("vacuum analyze emt_messages");
+      const counts = await countEvents(pair);
+      ctx.log(`readAll: whole log (ours ${counts.ours}, emmett ${counts.emmett} events) in batches of ${o.readBatch}, ${o.runs} runs alternating`);
+      await readAllOurs(pair.ours, o.readBatch);
+      await readAllEmmett(pair.emmettDb, o.readBatch);
+      const reads = await alternate(
+        o.runs,
+        async (round) => {
+          const t0 = performance.now();
+          const n = await readAllOurs(pair.ours, o.readBatch);
+          if (n !== counts.ours) throw new Error(`ours readAll returned ${n} events, the log holds ${counts.ours}`);
+          const r = n / ((performance.now() - t0) / 1000);
+          ctx.log(`readAll run ${round + 1}/${o.runs} ours:   ${formatRate(r)}`);
+          return r;
+        },
+        async (round) => {
+          const t0 = performance.now();
+          const n = await readAllEmmett(pair.emmettDb, o.readBatch);
+          if (n !== counts.emmett) throw new Error(`emmett readMessagesBatch returned ${n} events, the log holds ${counts.emmett}`);
+          const r = n / ((performance.now() - t0) / 1000);
+          ctx.log(`readAll run ${round + 1}/${o.runs} emmett: ${formatRate(r)}`);
+          return r;
+        },
+      );
+      const readOurs = median(reads.a);
+      const readEmmett = median(reads.b);
+      Object.assign(result, {
+        readAllEventsPerSec: round(readOurs),
+        readAllAnchor: round(readEmmett),
+        readAllRatio: round(readOurs / readEmmett, 2),
+        readAllEvents: counts.ours,
+        readAllBatch: o.readBatch,
+      });
+      ctx.log(`readAll median: ours ${formatRate(readOurs)}, emmett ${formatRate(readEmmett)}, ratio ${(readOurs / readEmmett).toFixed(2)}`);
+    }
+    await closePair(pair);
+  }
+
+  return {
+    unit: "events/s",
+    ours: round(oursMedian),
+    ...result,
+    runs: o.runs,
+    ...(o.maxInFlight !== undefined ? { maxInFlight: o.maxInFlight } : {}),
+    ...(o.maxBatch !== undefined ? { maxBatch: o.maxBatch } : {}),
+  };
+}
