@@ -148,7 +148,7 @@ describe("computeAmount", () => {
   describe("medical_aid: 351 caps the out-of-pocket cost by hospital level, 180 reimburses a share of the rest", () => {
     const claim = (outOfPocketFen: number, hospitalLevel: "township" | "county" | "city_or_above", reimbursed180ThisYearFen = 0) =>
       ({ kind: "medical_aid", claimId: "c1", hospitalLevel, outOfPocketFen, reimbursed180ThisYearFen }) as const;
-    const m = (outOfPocketFen: number, level: "township" | "county" | "city_or_above", already = 0, rule = rules.medical_aid) =>
+    const m = (outOfPocketFen: number, level: "township" | "county" | "city_or_above", already = 0, rule: ProgramRule = rules.medical_aid) =>
       compute(rule, "2024", claim(outOfPocketFen, level, already), { member: p3 });
 
     it("township cap 300 yuan: 1,000 yuan cost → 351 pays 700, 180 pays 80% of 300 = 240 → 940 yuan", () => {

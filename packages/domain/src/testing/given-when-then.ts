@@ -15,6 +15,7 @@ export function deciderSpec<Command, State, Event>(decider: Decider<Command, Sta
         when(command: Command) {
           const run = () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()));
           return {
+            // biome-ignore lint/suspicious/noThenProperty: the given/when/then form is the point; this object is never awaited
             then(expected: readonly Event[]): void {
               const events = run();
               expect(events).toEqual(expected);
