@@ -65,8 +65,11 @@ export function assessDisbursement(request: DisbursementRequest, context: Disbur
   const program = context.program;
   if (program.status !== "defined" || program.programId !== request.programId) throw new ProgramNotFound(request.programId);
   const rule = currentRule(program);
+  // The handler must pass the state of the household the request names; anything else is "not found".
+  if (context.household.status !== "unregistered" && context.household.householdId !== request.householdId) {
+    throw new HouseholdNotFound(request.householdId);
+  }
   const household = assertEligible(context.household, request.householdId, request.paidOn, rule.postExitMonths);
-  if (household.householdId !== request.householdId) throw new HouseholdNotFound(request.householdId);
   if (rule.perMember && request.memberId === undefined) throw new MemberRequired(program.programId);
   const member = request.memberId === undefined ? null : requireMember(household, request.memberId);
 
