@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { NodeHasher } from "./verify/hash.js";
 
 // Server-side (synchronous) twins of verify/hash.ts; the sealer hashes millions of
 // leaves and cannot afford a promise per hash.
@@ -54,3 +55,6 @@ export function foldSubtrees(hashes: readonly Uint8Array[]): Uint8Array {
   for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
   return acc;
 }
+
+/** A synchronous NodeHasher for the verifiers, for bulk verification on the server. */
+export const syncNodeHasher: NodeHasher = { nodeHash };

@@ -70,12 +70,12 @@ export async function resolvePlan(reader: TreeHashReader, plan: ProofPlan): Prom
 }
 
 /** RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves, from stored hashes. */
-export function inclusionProof(reader: TreeHashReader, index: number, size: number): Promise<Uint8Array[]> {
+export async function inclusionProof(reader: TreeHashReader, index: number, size: number): Promise<Uint8Array[]> {
   return resolvePlan(reader, inclusionPlan(index, size));
 }
 
 /** RFC 9162 consistency proof between tree sizes `first` and `second`, from stored hashes. */
-export function consistencyProof(reader: TreeHashReader, first: number, second: number): Promise<Uint8Array[]> {
+export async function consistencyProof(reader: TreeHashReader, first: number, second: number): Promise<Uint8Array[]> {
   return resolvePlan(reader, consistencyPlan(first, second));
 }
 

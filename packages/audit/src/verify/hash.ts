@@ -26,3 +26,15 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Arra
 export function emptyRoot(): Promise<Uint8Array<ArrayBuffer>> {
   return sha256(new Uint8Array(0));
 }
+
+/**
+ * Computes interior nodes for the proof verifiers. Web Crypto by default; a server
+ * replaying millions of hashes may pass a synchronous one (Web Crypto costs a thread
+ * hop per digest).
+ */
+export interface NodeHasher {
+  nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array | PromiseLike<Uint8Array>;
+}
+
+/** The default NodeHasher: Web Crypto SHA-256, available in Node ≥ 20 and browsers. */
+export const webCryptoHasher: NodeHasher = { nodeHash };
