@@ -35,7 +35,7 @@ describe("RFC 9162 hashing", () => {
 
   it("matches the RFC 6962 golden roots for every prefix of the 8-leaf tree", () => {
     const leaves = GOLDEN_LEAVES.map(leafHash);
-    GOLDEN_ROOTS.forEach((root, i) => expect(toHex(referenceRoot(leaves.slice(0, i + 1)))).toBe(root));
+    for (const [i, root] of GOLDEN_ROOTS.entries()) expect(toHex(referenceRoot(leaves.slice(0, i + 1)))).toBe(root);
   });
 
   it("server (node:crypto) and verifier (Web Crypto) hashes agree", async () => {

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { concatBytes, fromBase64, toBase64, toHex, utf8 } from "./verify/bytes.js";
-import { ED25519_SIGNATURE_TYPE, isValidKeyName } from "./verify/signed-note.js";
+import { ED25519_SIGNATURE_TYPE, hasControlCharacter, isValidKeyName } from "./verify/signed-note.js";
 
 // PKCS#8 and SPKI DER prefixes of a raw 32-byte Ed25519 key (RFC 8410).
 const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
@@ -76,7 +76,7 @@ function signerFromKeyObject(name: string, privateKey: KeyObject): NoteSigner {
  */
 export function signNote(text: string, signers: readonly NoteSigner[]): string {
   if (text.length === 0 || !text.endsWith("\n")) throw new TypeError("note text must end in a newline");
-  if (/[\u0000-\u0009\u000b-\u001f]/.test(text)) throw new TypeError("note text has a control character");
+  if (hasControlCharacter(text)) throw new TypeError("note text has a control character");
   if (signers.length === 0) throw new TypeError("a note needs at least one signer");
   const message = utf8(text);
   const lines = signers.map((s) => `— ${s.name} ${toBase64(concatBytes(s.keyId, s.sign(message)))}\n`);

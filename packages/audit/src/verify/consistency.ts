@@ -20,7 +20,7 @@ export async function verifyConsistency(
   assertTreeNumber(secondSize, "second size");
   assertHash(firstRoot, "first root");
   assertHash(secondRoot, "second root");
-  proof.forEach((p, i) => assertHash(p, `proof[${i}]`));
+  for (const [i, p] of proof.entries()) assertHash(p, `proof[${i}]`);
   if (firstSize > secondSize) {
     throw new VerificationError("bad_proof", `first size ${firstSize} exceeds second size ${secondSize}`);
   }

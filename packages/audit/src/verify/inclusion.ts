@@ -17,7 +17,7 @@ export async function rootFromInclusionProof(
   assertTreeNumber(leafIndex, "leaf index");
   assertTreeNumber(treeSize, "tree size");
   assertHash(leafHash, "leaf hash");
-  proof.forEach((p, i) => assertHash(p, `proof[${i}]`));
+  for (const [i, p] of proof.entries()) assertHash(p, `proof[${i}]`);
   if (leafIndex >= treeSize) {
     throw new VerificationError("bad_proof", `leaf index ${leafIndex} is not below tree size ${treeSize}`);
   }
