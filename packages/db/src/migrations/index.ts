@@ -1,7 +1,9 @@
 import type { Migration } from "kysely/migration";
 import * as eventStore from "./2026-11-29T0000-event-store.js";
+import * as piiKeys from "./2026-11-29T0200-pii-keys.js";
 
 /** Every migration in order; names are timestamps so the order never changes. */
 export const migrations: Record<string, Migration> = {
   "2026-11-29T0000-event-store": eventStore,
+  "2026-11-29T0200-pii-keys": piiKeys,
 };

@@ -1,0 +1,36 @@
+import { DisbursementRequest, InputsInvalid, decideDisbursement, requirePositiveFen, streamIds } from "@aidtrail/domain";
+import { disbursementAggregate } from "../aggregates/domain-aggregates.js";
+import type { StreamWriter } from "../aggregates/stream-writer.js";
+import { type CommandContext, metadataFor } from "../command-context.js";
+import { requireRole } from "../require-role.js";
+import { type DisbursementAnswer, answerOf } from "./disbursement-answer.js";
+import type { DisbursementProcess } from "./disbursement-process.js";
+import { requestHash } from "./request-hash.js";
+
+/**
+ * POST /v1/disbursements. The DisbursementInitiated event (expected revision "no stream") is the
+ * idempotency anchor; the rest of the saga runs (or resumes) in DisbursementProcess. Refusals
+ * before the anchor (bad body, wrong role, same id with another body) are thrown and leave no
+ * event; refusals after it are recorded and returned as the lasting answer.
+ */
+export async function recordDisbursement(
+  writer: StreamWriter,
+  process: DisbursementProcess,
+  body: unknown,
+  ctx: CommandContext,
+): Promise<DisbursementAnswer> {
+  requireRole(ctx.actor, "officer", "recording a disbursement");
+  // Invariant 6 first, with its own code: a float never reaches an event.
+  requirePositiveFen("amountFen", (body as { amountFen?: unknown } | null)?.amountFen);
+  const parsed = DisbursementRequest.safeParse(body);
+  if (!parsed.success) throw new InputsInvalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  const request = parsed.data;
+  const hash = requestHash(request);
+  await writer.write(streamIds.disbursement(request.disbursementId), disbursementAggregate, (v) =>
+    decideDisbursement({ type: "InitiateDisbursement", data: { request, requestHash: hash, actor: ctx.actor } }, v.state).map((e) => ({
+      ...e,
+      metadata: metadataFor(ctx, "officer"),
+    })),
+  );
+  return answerOf(await process.run(request.disbursementId, ctx, "officer"));
+}
