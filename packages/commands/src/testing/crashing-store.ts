@@ -1,0 +1,37 @@
+import type { AppendOptions, AppendResult, EventStore, NewEvent } from "@aidtrail/event-store";
+
+/**
+ * An EventStore that "crashes" once, on the first append whose events match: before the append
+ * (nothing written) or after it (written, but the caller never hears back) — the two ways a
+ * process can die around a write.
+ */
+export class CrashingStore implements EventStore {
+  private trap: { type: string; when: "before" | "after" } | null = null;
+
+  constructor(private readonly inner: EventStore) {}
+
+  /** The next append containing an event of `type` fails, before or after reaching the inner store. */
+  crashOn(type: string, when: "before" | "after"): void {
+    this.trap = { type, when };
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    const trap = this.trap;
+    const hit = trap !== null && events.some((e) => e.type === trap.type);
+    if (hit && trap.when === "before") {
+      this.trap = null;
+      throw new Error(`simulated crash before appending ${trap.type}`);
+    }
+    const result = await this.inner.append(streamId, events, options);
+    if (hit) {
+      this.trap = null;
+      throw new Error(`simulated crash after appending ${trap.type}`);
+    }
+    return result;
+  }
+
+  readStream: EventStore["readStream"] = (streamId, options) => this.inner.readStream(streamId, options);
+  readAll: EventStore["readAll"] = (options) => this.inner.readAll(options);
+  waitForEvents: EventStore["waitForEvents"] = (after, timeoutMs, signal) => this.inner.waitForEvents(after, timeoutMs, signal);
+  close = async (): Promise<void> => {};
+}
