@@ -9,7 +9,7 @@
  *    ours `readAll({after, limit})` against Emmett's `readMessagesBatch({after, batchSize})`.
  *
  * Options: --runs N (5), --seconds S per append run (4), --writers N (16),
- * --bulk-writers N (1), --bulk-appends N per run (20), --max-in-flight N, --max-batch N,
+ * --bulk-writers N (1), --bulk-appends N per run (10), --max-in-flight N, --max-batch N,
  * --only append|bulk|readall (investigation; skips the other phases).
  */
 import { randomUUID } from "node:crypto";
@@ -51,7 +51,7 @@ function parseOptions(args: readonly string[]): Options {
     seconds: num("--seconds", 4),
     writers: num("--writers", 16),
     bulkWriters: num("--bulk-writers", 1),
-    bulkAppends: num("--bulk-appends", 20),
+    bulkAppends: num("--bulk-appends", 10),
     bulkSize: 1000,
     readBatch: 1000,
     maxInFlight: optionalNum("--max-in-flight"),
