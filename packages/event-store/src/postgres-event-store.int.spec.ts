@@ -60,6 +60,30 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
     }
   });
 
+  it("orders by the numeric transaction id when it crosses a power of ten (999 before 1000)", async () => {
+    const db = await createTestDatabase(inject("pgAdminUrl"));
+    const store = new PostgresEventStore({ db: db.db, url: db.url });
+    try {
+      // Burn transaction ids (one committed transaction each) up to just below the next power of ten.
+      await db.pool.query(`create procedure burn_xids(n int) language plpgsql as $$
+        begin for i in 1..n loop perform pg_current_xact_id(); commit; end loop; end $$`);
+      const { rows } = await db.pool.query<{ x: string }>("select pg_current_xact_id()::text as x");
+      const current = Number(rows[0]!.x);
+      const boundary = 10 ** Math.ceil(Math.log10(current + 2));
+      const burn = boundary - current - 30;
+      if (burn > 0 && burn < 200_000) await db.pool.query("call burn_xids($1)", [burn]);
+      const positions: bigint[] = [];
+      for (let i = 0; i < 60; i++) positions.push(...(await store.append(`digits-${i % 3}`, [{ type: "D", data: { i } }])).positions);
+      const all = await store.readAll({ limit: 1000 });
+      expect(all.map((e) => e.position)).toEqual(positions);
+      const xids = all.map((e) => e.transactionId);
+      expect(xids.some((x) => x < BigInt(boundary)) && xids.some((x) => x >= BigInt(boundary))).toBe(true);
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
   it("refuses to update or delete an event", async () => {
     const db = await createTestDatabase(inject("pgAdminUrl"));
     const store = new PostgresEventStore({ db: db.db, url: db.url });

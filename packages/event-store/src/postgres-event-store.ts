@@ -44,7 +44,7 @@ interface BatchRow {
 
 interface EventRowOut {
   position: string;
-  transaction_id: string;
+  tx: string;
   stream_id: string;
   revision: string;
   type: string;
@@ -81,11 +81,11 @@ export class PostgresEventStore implements EventStore {
     const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
     const { rows } = backwards
       ? await sql<EventRowOut>`
-          select position, transaction_id::text, stream_id, revision, type, data, metadata, recorded_at
+          select position, transaction_id::text as tx, stream_id, revision, type, data, metadata, recorded_at
           from events where stream_id = ${streamId} and revision <= ${from}
           order by revision desc limit ${limit}`.execute(this.db)
       : await sql<EventRowOut>`
-          select position, transaction_id::text, stream_id, revision, type, data, metadata, recorded_at
+          select position, transaction_id::text as tx, stream_id, revision, type, data, metadata, recorded_at
           from events where stream_id = ${streamId} and revision >= ${from}
           order by revision asc limit ${limit}`.execute(this.db);
     return rows.map(toRecorded);
@@ -94,14 +94,16 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? { transactionId: 0n, position: 0n };
     const limit = options.limit ?? 1000;
+    // ORDER BY names the table's columns: an output column of the same name (as text)
+    // would sort 1000 before 999.
     // Only transactions below the snapshot's xmin are finished: a row from a
     // transaction still running could otherwise commit later *before* rows we return.
     const { rows } = await sql<EventRowOut>`
-      select position, transaction_id::text, stream_id, revision, type, data, metadata, recorded_at
+      select position, transaction_id::text as tx, stream_id, revision, type, data, metadata, recorded_at
       from events
       where (transaction_id, position) > (${after.transactionId.toString()}::xid8, ${after.position.toString()}::bigint)
         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      order by transaction_id, position
+      order by events.transaction_id, events.position
       limit ${limit}`.execute(this.db);
     return rows.map(toRecorded);
   }
@@ -165,7 +167,7 @@ export class PostgresEventStore implements EventStore {
 function toRecorded(row: EventRowOut): RecordedEvent {
   return {
     position: BigInt(row.position),
-    transactionId: BigInt(row.transaction_id),
+    transactionId: BigInt(row.tx),
     streamId: row.stream_id,
     revision: Number(row.revision),
     type: row.type,
