@@ -1,0 +1,90 @@
+import type { GlobalCheckpoint } from "@aidtrail/event-store";
+import { type Kysely, type Transaction, sql } from "kysely";
+import type { Projection } from "./projection.js";
+
+/** One row per projection schema: where it is in the log and whether it stopped on a poison event. */
+export interface ProjectionCheckpoint {
+  checkpoint: GlobalCheckpoint;
+  status: "running" | "failed";
+  failedPosition: bigint | null;
+  error: string | null;
+  applied: bigint;
+}
+
+/** Creates `schema` with the projection's tables and its checkpoint row, if missing. */
+export async function ensureProjectionSchema(db: Kysely<any>, schema: string, projection: Projection): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Two processes starting together must not both run the DDL.
+    await sql`select pg_advisory_xact_lock(hashtext(${`aidtrail:schema:${schema}`}))`.execute(trx);
+    const { rows } = await sql<{ found: boolean }>`
+      select exists (select 1 from pg_namespace where nspname = ${schema}) as found`.execute(trx);
+    if (rows[0]?.found) return;
+    await sql`create schema ${sql.id(schema)}`.execute(trx);
+    await sql`select set_config('search_path', ${schema}, true)`.execute(trx);
+    await sql`
+      create table _checkpoint (
+        id int primary key default 1 check (id = 1),
+        transaction_id xid8 not null default '0',
+        position bigint not null default 0,
+        applied bigint not null default 0,
+        status text not null default 'running',
+        failed_position bigint,
+        error text
+      )`.execute(trx);
+    await sql`insert into _checkpoint default values`.execute(trx);
+    await projection.createTables(trx);
+  });
+}
+
+/** Reads the checkpoint; `forUpdate` also serialises with appliers and the rebuild swap. */
+export async function readCheckpoint(
+  db: Kysely<any> | Transaction<any>,
+  schema: string,
+  forUpdate = false,
+): Promise<ProjectionCheckpoint> {
+  const lock = forUpdate ? sql`for update` : sql``;
+  const { rows } = await sql<{
+    transaction_id: string;
+    position: string;
+    applied: string;
+    status: "running" | "failed";
+    failed_position: string | null;
+    error: string | null;
+  }>`select transaction_id::text, position, applied, status, failed_position, error
+     from ${sql.id(schema, "_checkpoint")} ${lock}`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error(`projection schema ${schema} has no checkpoint row`);
+  return {
+    checkpoint: { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) },
+    status: row.status,
+    failedPosition: row.failed_position === null ? null : BigInt(row.failed_position),
+    error: row.error,
+    applied: BigInt(row.applied),
+  };
+}
+
+export async function writeCheckpoint(
+  trx: Transaction<any>,
+  schema: string,
+  checkpoint: GlobalCheckpoint,
+  appliedDelta: number,
+): Promise<void> {
+  await sql`update ${sql.id(schema, "_checkpoint")}
+    set transaction_id = ${checkpoint.transactionId.toString()}::xid8, position = ${checkpoint.position.toString()},
+        applied = applied + ${appliedDelta}`.execute(trx);
+}
+
+export async function markFailed(
+  trx: Transaction<any>,
+  schema: string,
+  failedPosition: bigint,
+  error: string,
+): Promise<void> {
+  await sql`update ${sql.id(schema, "_checkpoint")}
+    set status = 'failed', failed_position = ${failedPosition.toString()}, error = ${error}`.execute(trx);
+}
+
+/** Lets a stopped projection try its poison event again (after a fix is deployed). */
+export async function resetFailure(db: Kysely<any>, schema: string): Promise<void> {
+  await sql`update ${sql.id(schema, "_checkpoint")} set status = 'running', failed_position = null, error = null`.execute(db);
+}

@@ -1,0 +1,66 @@
+import type { GlobalCheckpoint } from "@aidtrail/event-store";
+import { LeaseLost } from "./lease.js";
+import type { Projector, ProjectorLog } from "./projector.js";
+import type { Lease } from "./lease.js";
+import type { Kysely } from "kysely";
+
+export interface LoopOptions {
+  db: Kysely<any>;
+  projector: Projector;
+  lease: Lease;
+  waitForEvents: (after: GlobalCheckpoint, timeoutMs: number, signal: AbortSignal) => Promise<void>;
+  signal: AbortSignal;
+  log?: ProjectorLog;
+  /** How long to wait for events (and between lease attempts) when idle. */
+  idleMs?: number;
+}
+
+/**
+ * Runs a projector until aborted: takes the lease, applies batches, waits on the log when
+ * caught up, and backs off (bounded, exponential) when the database is away.
+ */
+export async function runProjectorLoop(options: LoopOptions): Promise<void> {
+  const { db, projector, lease, signal } = options;
+  const idle = options.idleMs ?? 2_000;
+  let held = false;
+  let backoff = 100;
+  while (!signal.aborted) {
+    try {
+      if (!held) {
+        held = await lease.tryAcquire(db);
+        if (!held) {
+          await sleep(idle, signal);
+          continue;
+        }
+        options.log?.info({ lease: lease.name, owner: lease.owner }, "projector lease acquired");
+      }
+      const outcome = await projector.runOnce();
+      backoff = 100;
+      if (outcome.caughtUp) {
+        // Renews the lease while idle, so a quiet log does not let it expire.
+        held = await lease.tryAcquire(db);
+        await options.waitForEvents(outcome.after, idle, signal);
+      }
+    } catch (error) {
+      if (error instanceof LeaseLost) {
+        options.log?.warn({ lease: lease.name }, "projector lease lost; another process took over");
+        held = false;
+        continue;
+      }
+      options.log?.error({ err: error }, "projector batch failed; retrying");
+      await sleep(backoff, signal);
+      backoff = Math.min(backoff * 2, 5_000);
+    }
+  }
+  if (held) await lease.release(db).catch(() => {});
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,145 @@
+import { PostgresEventStore } from "@aidtrail/event-store";
+import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { streamCountsProjection } from "../testing/stream-counts-projection.js";
+import { readCheckpoint } from "./checkpoint-store.js";
+import { projectionChecksum } from "./checksum.js";
+import { Lease } from "./lease.js";
+import { liveSchema } from "./projection.js";
+import { Projector } from "./projector.js";
+import { runProjectorLoop } from "./projector-loop.js";
+import { rebuildProjections } from "./rebuild.js";
+import { projectionStatus } from "./status.js";
+
+let database: TestDatabase;
+let store: PostgresEventStore;
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject("pgAdminUrl"));
+  store = new PostgresEventStore({ db: database.db, url: database.url });
+});
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+});
+
+async function appendMany(prefix: string, streams: number, perStream: number, type = "Counted") {
+  await Promise.all(
+    Array.from({ length: streams }, async (_, s) => {
+      for (let i = 0; i < perStream; i++) await store.append(`${prefix}-${s}`, [{ type, data: { i } }]);
+    }),
+  );
+}
+
+async function counts(schema: string, prefix: string) {
+  const { rows } = await sql<{ stream_id: string; events: number }>`
+    select stream_id, events from ${sql.id(schema, "stream_counts")} where stream_id like ${`${prefix}-%`} order by stream_id`.execute(database.db);
+  return rows;
+}
+
+async function drain(projector: Projector) {
+  for (;;) if ((await projector.runOnce()).caughtUp) return;
+}
+
+describe("projector runtime", () => {
+  it("applies every event once and resumes from its checkpoint after a restart", async () => {
+    const projection = streamCountsProjection({ name: "counts_a" });
+    const lease = new Lease("counts_a", "test-a", 10_000);
+    expect(await lease.tryAcquire(database.db)).toBe(true);
+    await appendMany("a", 4, 30);
+    await drain(new Projector({ db: database.db, store, projections: [projection], lease, batchSize: 17 }));
+    await appendMany("a", 4, 5);
+    // A new instance, as after a restart: it starts from the stored checkpoint.
+    await drain(new Projector({ db: database.db, store, projections: [projection], lease, batchSize: 17 }));
+    expect((await counts(liveSchema("counts_a"), "a")).map((r) => r.events)).toEqual([35, 35, 35, 35]);
+    const [status] = await projectionStatus(database.db, [projection]);
+    expect(status).toMatchObject({ name: "counts_a", status: "running", lagSeconds: 0 });
+  });
+
+  it("stops a projection on a poison event, applies what came before, and leaves the others running", async () => {
+    const poisoned = streamCountsProjection({ name: "counts_poisoned", poisonType: "Poison" });
+    const healthy = streamCountsProjection({ name: "counts_healthy" });
+    const lease = new Lease("poison-test", "test-p", 10_000);
+    await lease.tryAcquire(database.db);
+    const failures: string[] = [];
+    const projector = new Projector({
+      db: database.db,
+      store,
+      projections: [poisoned, healthy],
+      lease,
+      onFailed: (name, position) => failures.push(`${name}@${position}`),
+    });
+    await drain(projector);
+    await store.append("p-0", [{ type: "Counted", data: {} }, { type: "Counted", data: {} }]);
+    const bad = await store.append("p-1", [{ type: "Poison", data: {} }]);
+    await store.append("p-0", [{ type: "Counted", data: {} }]);
+    await drain(projector);
+
+    const state = await readCheckpoint(database.db, liveSchema("counts_poisoned"));
+    expect(state.status).toBe("failed");
+    expect(state.failedPosition).toBe(bad.positions[0]);
+    expect(state.error).toContain(`Poison at position ${bad.positions[0]}`);
+    expect(failures).toEqual([`counts_poisoned@${bad.positions[0]}`]);
+    expect(await counts(liveSchema("counts_poisoned"), "p")).toEqual([{ stream_id: "p-0", events: 2 }]);
+    expect(await counts(liveSchema("counts_healthy"), "p")).toEqual([
+      { stream_id: "p-0", events: 3 },
+      { stream_id: "p-1", events: 1 },
+    ]);
+    // Stopped means stopped: later batches do not skip past the poison event.
+    await store.append("p-0", [{ type: "Counted", data: {} }]);
+    await drain(projector);
+    expect(await counts(liveSchema("counts_poisoned"), "p")).toEqual([{ stream_id: "p-0", events: 2 }]);
+  });
+
+  it("two projector processes racing for one lease apply each event exactly once", async () => {
+    const projection = streamCountsProjection({ name: "counts_race", delayMs: 15 });
+    await appendMany("race", 8, 100);
+    const controller = new AbortController();
+    // A short lease and slow batches make takeovers happen during the run.
+    const loops = ["one", "two"].map((owner) =>
+      runProjectorLoop({
+        db: database.db,
+        projector: new Projector({ db: database.db, store, projections: [projection], lease: new Lease("race", owner, 250), batchSize: 25 }),
+        lease: new Lease("race", owner, 250),
+        waitForEvents: (after, ms, signal) => store.waitForEvents(after, ms, signal),
+        signal: controller.signal,
+        idleMs: 20,
+      }),
+    );
+    const writers = appendMany("race", 8, 50);
+    await writers;
+    const deadline = Date.now() + 40_000;
+    for (;;) {
+      const rows = await counts(liveSchema("counts_race"), "race").catch(() => []);
+      if (rows.length === 8 && rows.every((r) => r.events >= 150)) break;
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    await Promise.all(loops);
+    expect((await counts(liveSchema("counts_race"), "race")).map((r) => r.events)).toEqual(Array(8).fill(150));
+  });
+
+  it("rebuilds into fresh tables, swaps them in, and gives the same checksum", async () => {
+    const projection = streamCountsProjection({ name: "counts_rebuild" });
+    const lease = new Lease("counts_rebuild", "test-r", 10_000);
+    await lease.tryAcquire(database.db);
+    await appendMany("r", 5, 20);
+    const live = new Projector({ db: database.db, store, projections: [projection], lease });
+    await drain(live);
+    const before = await projectionChecksum(database.db, liveSchema("counts_rebuild"), projection);
+
+    const progress: number[] = [];
+    await rebuildProjections({ db: database.db, store, projections: [projection], batchSize: 50, onProgress: (p) => progress.push(p.applied) });
+    const after = await projectionChecksum(database.db, liveSchema("counts_rebuild"), projection);
+    expect(after).toBe(before);
+    expect(progress.at(-1)).toBeGreaterThan(0);
+
+    // The live projector carries on from the rebuilt checkpoint.
+    await store.append("r-0", [{ type: "Counted", data: {} }]);
+    await drain(live);
+    expect((await counts(liveSchema("counts_rebuild"), "r"))[0]).toEqual({ stream_id: "r-0", events: 21 });
+  });
+});

@@ -1,0 +1,173 @@
+import { type EventStore, type GlobalCheckpoint, type RecordedEvent, compareCheckpoints } from "@aidtrail/event-store";
+import { type Kysely, type Transaction, sql } from "kysely";
+import { ensureProjectionSchema, markFailed, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
+import { type Lease, LeaseLost } from "./lease.js";
+import { type Projection, liveSchema } from "./projection.js";
+
+export interface ProjectorLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ProjectorOptions {
+  db: Kysely<any>;
+  store: EventStore;
+  projections: readonly Projection[];
+  lease: Lease;
+  /** Which schema each projection writes: live by default, the rebuild schema when rebuilding. */
+  schemaOf?: (projection: Projection) => string;
+  batchSize?: number;
+  log?: ProjectorLog;
+  /** Called after each committed batch with the lowest checkpoint of the running projections. */
+  onCommitted?: (checkpoint: GlobalCheckpoint, applied: number) => void;
+  /** Called when a projection stops on a poison event. */
+  onFailed?: (projection: string, position: bigint, error: string) => void;
+}
+
+export interface BatchOutcome {
+  /** Events applied, summed over projections. */
+  applied: number;
+  /** The point the batch read after (the lowest running checkpoint). */
+  after: GlobalCheckpoint;
+  /** True when the log had nothing after `after`. */
+  caughtUp: boolean;
+}
+
+const silent: ProjectorLog = { info() {}, warn() {}, error() {} };
+
+/**
+ * Applies the global log to a set of projections. Each batch is read once and applied
+ * in one transaction, each projection inside its own savepoint together with its
+ * checkpoint, so a batch is applied exactly once or not at all, and a projection that
+ * throws stops alone.
+ */
+export class Projector {
+  private readonly log: ProjectorLog;
+  private readonly schemaOf: (p: Projection) => string;
+  private prepared = false;
+
+  constructor(private readonly options: ProjectorOptions) {
+    this.log = options.log ?? silent;
+    this.schemaOf = options.schemaOf ?? ((p) => liveSchema(p.name));
+  }
+
+  get projections(): readonly Projection[] {
+    return this.options.projections;
+  }
+
+  async prepare(): Promise<void> {
+    if (this.prepared) return;
+    for (const p of this.options.projections) await ensureProjectionSchema(this.options.db, this.schemaOf(p), p);
+    this.prepared = true;
+  }
+
+  /** Reads and applies one batch; the caller must hold the lease. */
+  async runOnce(): Promise<BatchOutcome> {
+    await this.prepare();
+    const { db, store, projections, lease } = this.options;
+    const states = await Promise.all(projections.map((p) => readCheckpoint(db, this.schemaOf(p))));
+    const running = projections.filter((_, i) => states[i]!.status === "running");
+    const after = lowest(states.filter((s) => s.status === "running").map((s) => s.checkpoint));
+    if (running.length === 0 || !after) {
+      return { applied: 0, after: after ?? { transactionId: 0n, position: 0n }, caughtUp: true };
+    }
+    const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });
+    if (events.length === 0) return { applied: 0, after, caughtUp: true };
+
+    let applied = 0;
+    let lowestAfter: GlobalCheckpoint | undefined;
+    await db.transaction().execute(async (trx) => {
+      if (!(await lease.holdWithin(trx))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+      for (const projection of running) {
+        const schema = this.schemaOf(projection);
+        const state = await readCheckpoint(trx, schema, true);
+        if (state.status !== "running") continue;
+        // A checkpoint behind the window we read (a rebuild was swapped in) waits for the next batch.
+        if (compareCheckpoints(state.checkpoint, after) < 0) {
+          lowestAfter = lowest([lowestAfter, state.checkpoint].filter(Boolean) as GlobalCheckpoint[]);
+          continue;
+        }
+        const mine = events.filter((e) => compareCheckpoints(e, state.checkpoint) > 0);
+        let reached = state.checkpoint;
+        if (mine.length > 0) {
+          const done = await this.applyGuarded(trx, projection, schema, mine);
+          applied += done.applied;
+          reached = done.reached;
+        }
+        lowestAfter = lowest([lowestAfter, reached].filter(Boolean) as GlobalCheckpoint[]);
+      }
+    });
+    if (lowestAfter) this.options.onCommitted?.(lowestAfter, applied);
+    return { applied, after, caughtUp: false };
+  }
+
+  /** Applies with a savepoint; on failure finds the first event that fails alone and stops there. */
+  private async applyGuarded(
+    trx: Transaction<any>,
+    projection: Projection,
+    schema: string,
+    events: readonly RecordedEvent[],
+  ): Promise<{ applied: number; reached: GlobalCheckpoint }> {
+    const last = events[events.length - 1]!;
+    if (await this.tryApply(trx, projection, schema, events)) {
+      await writeCheckpoint(trx, schema, last, events.length);
+      return { applied: events.length, reached: last };
+    }
+    // Isolate the poison event: everything before it is applied, it and what follows are not.
+    let applied = 0;
+    let reached: GlobalCheckpoint = (await readCheckpoint(trx, schema)).checkpoint;
+    for (const event of events) {
+      const error = await this.tryApplyCapturing(trx, projection, schema, [event]);
+      if (error === undefined) {
+        applied++;
+        reached = event;
+        continue;
+      }
+      const retry = await this.tryApplyCapturing(trx, projection, schema, [event]);
+      if (retry === undefined) {
+        applied++;
+        reached = event;
+        continue;
+      }
+      if (applied > 0) await writeCheckpoint(trx, schema, reached, applied);
+      const message = `${event.type} at position ${event.position} (stream ${event.streamId}): ${retry}`;
+      await markFailed(trx, schema, event.position, message);
+      this.log.error({ projection: projection.name, position: event.position.toString(), error: retry }, "projection stopped on an event it cannot apply");
+      this.options.onFailed?.(projection.name, event.position, message);
+      return { applied, reached };
+    }
+    await writeCheckpoint(trx, schema, last, applied);
+    return { applied, reached: last };
+  }
+
+  private async tryApply(trx: Transaction<any>, p: Projection, schema: string, events: readonly RecordedEvent[]) {
+    return (await this.tryApplyCapturing(trx, p, schema, events)) === undefined;
+  }
+
+  private async tryApplyCapturing(
+    trx: Transaction<any>,
+    projection: Projection,
+    schema: string,
+    events: readonly RecordedEvent[],
+  ): Promise<string | undefined> {
+    await sql`savepoint projection_apply`.execute(trx);
+    try {
+      await sql`select set_config('search_path', ${schema}, true)`.execute(trx);
+      await projection.applyBatch(trx, events);
+      await sql`select set_config('search_path', 'public', true)`.execute(trx);
+      await sql`release savepoint projection_apply`.execute(trx);
+      return undefined;
+    } catch (error) {
+      await sql`rollback to savepoint projection_apply`.execute(trx);
+      await sql`select set_config('search_path', 'public', true)`.execute(trx);
+      return (error as Error)?.message ?? String(error);
+    }
+  }
+}
+
+function lowest(checkpoints: readonly GlobalCheckpoint[]): GlobalCheckpoint | undefined {
+  let min: GlobalCheckpoint | undefined;
+  for (const c of checkpoints) if (!min || compareCheckpoints(c, min) < 0) min = c;
+  return min;
+}

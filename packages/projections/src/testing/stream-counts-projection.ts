@@ -1,0 +1,30 @@
+import type { RecordedEvent } from "@aidtrail/event-store";
+import { type Transaction, sql } from "kysely";
+import type { Projection } from "../runtime/projection.js";
+
+/** A minimal projection for runtime tests: events per stream, and a poison type that always throws. */
+export function streamCountsProjection(options: { name?: string; poisonType?: string; delayMs?: number } = {}): Projection {
+  return {
+    name: options.name ?? "stream_counts",
+    tables: ["stream_counts"],
+    async createTables(trx: Transaction<any>) {
+      await sql`create table stream_counts (stream_id text primary key, events int not null, last_position bigint not null)`.execute(trx);
+    },
+    async applyBatch(trx: Transaction<any>, events: readonly RecordedEvent[]) {
+      if (options.poisonType && events.some((e) => e.type === options.poisonType)) {
+        throw new Error(`cannot apply ${options.poisonType}`);
+      }
+      if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+      const counts = new Map<string, { n: number; last: bigint }>();
+      for (const e of events) {
+        const c = counts.get(e.streamId) ?? { n: 0, last: 0n };
+        counts.set(e.streamId, { n: c.n + 1, last: e.position });
+      }
+      const rows = [...counts].map(([stream_id, c]) => ({ stream_id, n: c.n, last: c.last.toString() }));
+      await sql`
+        insert into stream_counts (stream_id, events, last_position)
+        select r.stream_id, r.n, r.last::bigint from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(stream_id text, n int, last text)
+        on conflict (stream_id) do update set events = stream_counts.events + excluded.events, last_position = excluded.last_position`.execute(trx);
+    },
+  };
+}
