@@ -48,7 +48,7 @@ export function slotKeyFor(rule: ProgramRule, request: DisbursementRequest, inpu
     case "enterprise_dividend":
       return slotKey(request.programId, inputs.stakeId, request.period);
     case "loan_interest":
-      return slotKey(request.programId, inputs.component === "dividend" ? `${inputs.loanId}#dividend` : inputs.loanId, request.period);
+      return slotKey(request.programId, inputs.component === "dividend" ? `${inputs.loanId}:dividend` : inputs.loanId, request.period);
     default:
       return slotKey(request.programId, rule.perMember && request.memberId ? request.memberId : request.householdId, request.period);
   }
