@@ -1,1 +1,2 @@
-export {};
+export * from "./projection-waiters.js";
+export * from "./start-projector.js";

@@ -1,0 +1,70 @@
+import { randomUUID } from "node:crypto";
+import type { EventStore, GlobalCheckpoint } from "@aidtrail/event-store";
+import { Lease, type Projection, Projector, type ProjectorLog, runProjectorLoop } from "@aidtrail/projections";
+import type { Kysely } from "kysely";
+import { ProjectionWaiters } from "./projection-waiters.js";
+
+export interface StartProjectorOptions {
+  db: Kysely<any>;
+  store: EventStore;
+  projections: readonly Projection[];
+  log?: ProjectorLog;
+  /** Lease name: one running projector per name across all processes. */
+  leaseName?: string;
+  leaseTtlMs?: number;
+  batchSize?: number;
+  onFailed?: (projection: string, position: bigint, error: string) => void;
+  onCommitted?: (checkpoint: GlobalCheckpoint, applied: number) => void;
+}
+
+export interface RunningProjector {
+  /** Resolves true once every running projection has applied `checkpoint`. */
+  waitFor(checkpoint: GlobalCheckpoint, timeoutMs: number): Promise<boolean>;
+  readonly projector: Projector;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the projections in this process until stopped: inline in `aidtrail start`, or
+ * alone in the projector service. Only the lease holder applies; others stand by.
+ */
+export async function startProjector(options: StartProjectorOptions): Promise<RunningProjector> {
+  const waiters = new ProjectionWaiters();
+  const lease = new Lease(options.leaseName ?? "projector", `${process.pid}-${randomUUID()}`, options.leaseTtlMs ?? 15_000);
+  const projector = new Projector({
+    db: options.db,
+    store: options.store,
+    projections: options.projections,
+    lease,
+    batchSize: options.batchSize ?? 1000,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onFailed ? { onFailed: options.onFailed } : {}),
+    onCommitted: (checkpoint, applied) => {
+      waiters.advance(checkpoint);
+      options.onCommitted?.(checkpoint, applied);
+    },
+  });
+  await projector.prepare();
+  const controller = new AbortController();
+  const loop = runProjectorLoop({
+    db: options.db,
+    projector,
+    lease,
+    signal: controller.signal,
+    waitForEvents: async (after, ms, signal) => {
+      // Caught up: whoever waits for `after` is served.
+      waiters.advance(after);
+      await options.store.waitForEvents(after, ms, signal);
+    },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return {
+    projector,
+    waitFor: (checkpoint, timeoutMs) => waiters.waitFor(checkpoint, timeoutMs),
+    async stop() {
+      controller.abort();
+      waiters.cancelAll();
+      await loop;
+    },
+  };
+}
