@@ -66,9 +66,12 @@ export function householdHandlers(writer: StreamWriter, vault: PiiVault) {
     /** Registers a household; a retry with the same data is a no-op, other data already_exists. */
     async registerHousehold(input: RegisterHouseholdInput, ctx: CommandContext): Promise<CommandResult> {
       requireRole(ctx.actor, "officer", "registering a household");
-      const members = await Promise.all(input.members.map((m) => sealMember(input.householdId, m)));
-      const bankAccount: SealedPii | undefined =
-        input.bankAccount === undefined ? undefined : await vault.seal(input.householdId, "bankAccount", input.bankAccount);
+      const sealed = await vault.sealMany(input.householdId, [
+        ...input.members.map((m) => ({ field: "nationalId" as const, clear: m.nationalId })),
+        ...(input.bankAccount === undefined ? [] : [{ field: "bankAccount" as const, clear: input.bankAccount }]),
+      ]);
+      const members = input.members.map((m, i): Member => ({ ...m, nationalId: sealed[i]! }));
+      const bankAccount: SealedPii | undefined = input.bankAccount === undefined ? undefined : sealed[input.members.length];
       const { bankAccount: _clear, ...rest } = input;
       const data = { ...rest, members, ...(bankAccount ? { bankAccount } : {}) };
       const streamId = streamIds.household(input.householdId);

@@ -12,6 +12,8 @@ import { PostgresDataKeyStore } from "./postgres-data-key-store.js";
 export interface PiiVault {
   /** Encrypts with the household's data key (created on first use): ciphertext, blind index, masked form. */
   seal(householdId: string, field: PiiField, clear: string): Promise<SealedPii>;
+  /** Seals several values of one household with one key lookup (registration seals every member). */
+  sealMany(householdId: string, values: ReadonlyArray<{ field: PiiField; clear: string }>): Promise<SealedPii[]>;
   /** The clear value, or null once the household's key is shredded. */
   open(householdId: string, sealed: SealedPii): Promise<string | null>;
   /** The keyed hash used to find duplicates without decrypting. */
@@ -43,14 +45,21 @@ export class EnvelopePiiVault implements PiiVault {
   }
 
   async seal(householdId: string, field: PiiField, clear: string): Promise<SealedPii> {
-    const normalised = normalisePii(field, clear);
+    const [sealed] = await this.sealMany(householdId, [{ field, clear }]);
+    if (!sealed) throw new Error("sealMany returned nothing");
+    return sealed;
+  }
+
+  async sealMany(householdId: string, values: ReadonlyArray<{ field: PiiField; clear: string }>): Promise<SealedPii[]> {
+    // Validate every value before creating a key for a household that may not get registered.
+    const normalised = values.map(({ field, clear }) => ({ field, value: normalisePii(field, clear) }));
+    if (normalised.length === 0) return [];
     const dataKey = await this.dataKeyFor(householdId);
-    const sealed = gcmSeal(dataKey, Buffer.from(normalised, "utf8"), valueAad(householdId, field));
-    return {
-      sealed: `${FORMAT}.${field}.${sealed.toString("base64url")}`,
-      blindIndex: this.indexOf(field, normalised),
-      masked: maskPii(normalised),
-    };
+    return normalised.map(({ field, value }) => ({
+      sealed: `${FORMAT}.${field}.${gcmSeal(dataKey, Buffer.from(value, "utf8"), valueAad(householdId, field)).toString("base64url")}`,
+      blindIndex: this.indexOf(field, value),
+      masked: maskPii(value),
+    }));
   }
 
   async open(householdId: string, value: SealedPii): Promise<string | null> {
