@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { EventStore, GlobalCheckpoint } from "@aidtrail/event-store";
-import { Lease, type Projection, Projector, type ProjectorLog, runProjectorLoop } from "@aidtrail/projections";
+import { type EventStore, type GlobalCheckpoint, compareCheckpoints } from "@aidtrail/event-store";
+import {
+  Lease,
+  type Projection,
+  Projector,
+  type ProjectorLog,
+  liveSchema,
+  readCheckpoint,
+  runProjectorLoop,
+} from "@aidtrail/projections";
 import type { Kysely } from "kysely";
 import { ProjectionWaiters } from "./projection-waiters.js";
 
@@ -58,9 +66,33 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
     },
     ...(options.log ? { log: options.log } : {}),
   });
+  // A process that does not hold the lease learns progress from the database instead.
+  const pollStored = async () => {
+    try {
+      const states = await Promise.all(options.projections.map((p) => readCheckpoint(options.db, liveSchema(p.name))));
+      const running = states.filter((s) => s.status === "running").map((s) => s.checkpoint);
+      const lowest = running.sort(compareCheckpoints)[0];
+      if (lowest) waiters.advance(lowest);
+    } catch {
+      // The database is away; waiters time out on their own.
+    }
+  };
   return {
     projector,
-    waitFor: (checkpoint, timeoutMs) => waiters.waitFor(checkpoint, timeoutMs),
+    async waitFor(checkpoint, timeoutMs) {
+      const waiting = waiters.waitFor(checkpoint, timeoutMs);
+      let done = false;
+      void waiting.then(() => {
+        done = true;
+      });
+      void (async () => {
+        for (let delay = 5; !done && !controller.signal.aborted; delay = Math.min(delay * 2, 100)) {
+          await new Promise((r) => setTimeout(r, delay));
+          if (!done) await pollStored();
+        }
+      })();
+      return waiting;
+    },
     async stop() {
       controller.abort();
       waiters.cancelAll();
