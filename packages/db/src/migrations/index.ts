@@ -2,10 +2,12 @@ import type { Migration } from "kysely/migration";
 import * as eventStore from "./2026-11-29T0000-event-store.js";
 import * as projectorLeases from "./2026-11-29T0100-projector-leases.js";
 import * as piiKeys from "./2026-11-29T0200-pii-keys.js";
+import * as auditCheckpoints from "./2026-11-29T0300-audit-checkpoints.js";
 
 /** Every migration in order; names are timestamps so the order never changes. */
 export const migrations: Record<string, Migration> = {
   "2026-11-29T0000-event-store": eventStore,
   "2026-11-29T0100-projector-leases": projectorLeases,
   "2026-11-29T0200-pii-keys": piiKeys,
+  "2026-11-29T0300-audit-checkpoints": auditCheckpoints,
 };
