@@ -1,12 +1,27 @@
 import { START, type EventStore, type RecordedEvent } from "@aidtrail/event-store";
 
+let barrier = 0;
+const BARRIER = "slot-test-barrier-";
+
 /**
- * Every event (tests only). One page on purpose: PostgresEventStore.readAll orders by the
- * *text* of transaction_id (its select list casts it), so paging across xid 999 → 1000
- * repeats or skips events; reported to the event-store owner.
+ * Every event (tests only), once everything committed before the call is visible: readAll only
+ * shows transactions below the cluster's snapshot xmin, so on a busy server (other test files in
+ * other databases) it lags. A marker appended now is visible only when all earlier commits are;
+ * marker events are left out of the result.
+ * One page on purpose: PostgresEventStore.readAll orders by the *text* of transaction_id (its
+ * select list casts it), so paging across xid 999 → 1000 repeats or skips events; reported.
  */
 export async function allEvents(store: EventStore): Promise<RecordedEvent[]> {
-  return store.readAll({ after: START, limit: 100_000_000 });
+  const { positions } = await store.append(`${BARRIER}${process.pid}-${++barrier}`, [
+    { type: "SlotClaimed", data: { slotKey: "test-barrier", disbursementId: "test-barrier" } },
+  ]);
+  const marker = positions[0];
+  for (let attempt = 0; attempt < 1_000; attempt++) {
+    const events = await store.readAll({ after: START, limit: 100_000_000 });
+    if (events.some((e) => e.position === marker)) return events.filter((e) => !e.streamId.startsWith(BARRIER));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("readAll did not catch up with the marker in 20 s");
 }
 
 /** Events of one type whose data names `disbursementId` (directly or in the request). */
