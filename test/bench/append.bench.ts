@@ -16,7 +16,10 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { NO_CONCURRENCY_CHECK, STREAM_DOES_NOT_EXIST } from "@event-driven-io/emmett";
 import { type PostgresEventStore as EmmettStore, getPostgreSQLEventStore, readMessagesBatch } from "@event-driven-io/emmett-postgresql";
+import { type Database, createDb } from "@aidtrail/db";
 import type { TestDatabase } from "@aidtrail/testing";
+import type { Kysely } from "kysely";
+import pg from "pg";
 import { type GlobalCheckpoint, type NewEvent, PostgresEventStore, START } from "@aidtrail/event-store";
 import { type BenchContext, type BenchResult, alternate, concurrently, formatRate, median, percentile, round } from "./lib.js";
 
@@ -177,8 +180,24 @@ async function bulkRun(writer: Writer, tag: string, writers: number, appends: nu
 // ---------------------------------------------------------------------------------------
 // Stores
 
+/**
+ * Emmett's driver (dumbo) replaces pg's *global* parsers for int8, json and jsonb when its
+ * first pool is made (jsonb then goes through JSON.parse with a bigint reviver). Our store
+ * never runs next to Emmett in production, so its pool keeps pg's own parsers, taken here
+ * before any Emmett store exists.
+ */
+const PG_OWN_PARSERS = new Map([20, 114, 3802].map((oid) => [oid, pg.types.getTypeParser(oid, "text")] as const));
+const pgOwnTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    (format ?? "text") === "text" && PG_OWN_PARSERS.has(oid)
+      ? PG_OWN_PARSERS.get(oid)
+      : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
+};
+
 interface Pair {
   oursDb: TestDatabase;
+  /** Ours writes and reads through this (pg's own type parsers), not through oursDb.db. */
+  oursKysely: Kysely<Database>;
   emmettDb: TestDatabase;
   ours: PostgresEventStore;
   emmett: EmmettStore;
@@ -188,8 +207,12 @@ async function openPair(ctx: BenchContext, options: Options): Promise<Pair> {
   const oursDb = await ctx.createDatabase();
   // Emmett gets a database of its own without our schema, and a pool of the same size as ours.
   const emmettDb = await ctx.createDatabase({ migrate: false });
+  // Same size and settings as createPool's, plus pg's own type parsers (see PG_OWN_PARSERS).
+  const oursPool = new pg.Pool({ connectionString: oursDb.url, max: 20, application_name: "aidtrail-bench", types: pgOwnTypes });
+  oursPool.on("error", () => {});
+  const oursKysely = createDb(oursPool);
   const ours = new PostgresEventStore({
-    db: oursDb.db,
+    db: oursKysely,
     url: oursDb.url,
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
@@ -199,11 +222,12 @@ async function openPair(ctx: BenchContext, options: Options): Promise<Pair> {
   await emmett.schema.migrate();
   await emmett.appendToStream("schema-check", [{ type: "Warmup", data: {} }], { expectedStreamVersion: NO_CONCURRENCY_CHECK });
   await ours.append("schema-check", [{ type: "Warmup", data: {} }], { expectedRevision: "any" });
-  return { oursDb, emmettDb, ours, emmett };
+  return { oursDb, oursKysely, emmettDb, ours, emmett };
 }
 
 async function closePair(pair: Pair): Promise<void> {
   await pair.ours.close();
+  await pair.oursKysely.destroy();
   await pair.emmett.close();
 }
 

@@ -78,8 +78,10 @@ async function main(): Promise<number> {
       bench: name,
       ...figures,
       peakRssMb: rss.peakMb,
-      postgres: `${version} (${server.source})`,
+      postgres: `${version.split(" ")[0]} (${server.source})`,
       cpus: os.cpus().length,
+      // The machine may be shared: the 1-minute load average at the end says how busy it was.
+      loadAvg1m: round(os.loadavg()[0] ?? 0, 2),
       seconds: round((Date.now() - started) / 1000, 1),
     };
   } catch (error) {
