@@ -28,9 +28,9 @@ export function buildPayments(rng: Prng, households: readonly GeneratedHousehold
 
   // 到户项目: 183 households, 999,200 yuan, each at most the 6,000-yuan cap.
   const projectAmounts = splitTotal(rng, f.householdProject.totalYuan, f.householdProject.households, 3_000, f.householdProject.capYuan, 100);
-  sample(f.householdProject.households).forEach((h, i) =>
-    pay("cc-household-project", h, { period: "once", amountFen: fen(projectAmounts[i]!), paidOn: dateBetween(rng, "2024-03-01", "2024-05-31") }),
-  );
+  sample(f.householdProject.households).forEach((h, i) => {
+    pay("cc-household-project", h, { period: "once", amountFen: fen(projectAmounts[i]!), paidOn: dateBetween(rng, "2024-03-01", "2024-05-31") });
+  });
 
   // 入股: 28 stakes, 278,000 yuan invested, 600 yuan a year from 2023; the 2023 dividend is paid in January.
   const invested = splitTotal(rng, f.stakes.investedYuan, f.stakes.households, 5_000, 15_000, 1_000);

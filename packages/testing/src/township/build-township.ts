@@ -27,7 +27,8 @@ export function buildTownship(seed: number): TownshipPlan {
   const expected: Record<string, ProgramTotals> = {};
   const seen = new Map<string, { households: Set<string>; beneficiaries: Set<string> }>();
   for (const p of payments) {
-    const e = (expected[p.programId] ??= { payments: 0, households: 0, beneficiaries: 0, totalFen: 0 });
+    const e = expected[p.programId] ?? { payments: 0, households: 0, beneficiaries: 0, totalFen: 0 };
+    expected[p.programId] = e;
     const s = seen.get(p.programId) ?? { households: new Set(), beneficiaries: new Set() };
     seen.set(p.programId, s);
     e.payments++;
