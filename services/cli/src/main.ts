@@ -1,10 +1,15 @@
 import { ConfigError, EmbeddedPostgresError, MigrationFailed } from "@aidtrail/db";
 import { migrate } from "./commands/migrate.js";
+import { projector } from "./commands/projector.js";
+import { replay } from "./commands/replay.js";
 import { start } from "./commands/start.js";
+import { UsageError } from "./usage-error.js";
 
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   start: { run: () => start(), help: "start the database (embedded unless DATABASE_URL), migrations and the API" },
   migrate: { run: () => migrate(), help: "bring the database schema up to date" },
+  projector: { run: () => projector(), help: "run the projector alone (read models), for deployments with separate processes" },
+  replay: { run: (args) => replay(args), help: "rebuild read models [projection…] into fresh tables and swap them in" },
 };
 
 function usage(): string {
@@ -29,7 +34,12 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   // Known failures get one clear line, not a stack trace.
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof MigrationFailed) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof EmbeddedPostgresError ||
+    error instanceof MigrationFailed ||
+    error instanceof UsageError
+  ) {
     process.stderr.write(`aidtrail: ${error.message}\n`);
   } else {
     process.stderr.write(`aidtrail: ${(error as Error)?.stack ?? String(error)}\n`);
