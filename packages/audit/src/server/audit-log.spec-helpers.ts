@@ -1,0 +1,61 @@
+import type { EventStore, NewEvent } from "@aidtrail/event-store";
+import { PostgresEventStore } from "@aidtrail/event-store";
+import { Lease, type Projection, Projector } from "@aidtrail/projections";
+import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
+import { generateNoteKey, type NoteSigner, noteSignerFromKey } from "../signed-note.js";
+import { auditSealerProjection } from "./sealer-projection.js";
+
+export const ORIGIN = "aidtrail.test/audit";
+
+/** A fresh database with an event store, a sealer and one signing key. */
+export interface SealedLog {
+  database: TestDatabase;
+  store: EventStore;
+  signer: NoteSigner;
+  verifierKey: string;
+  /** The sealer projection instance (with its cached tree edge) that `seal` runs. */
+  projection: Projection;
+  /** Seals everything appended so far (small batches, to cross tile edges mid-batch). */
+  seal(batchSize?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openSealedLog(adminUrl: string): Promise<SealedLog> {
+  const database = await createTestDatabase(adminUrl);
+  const store = new PostgresEventStore({ db: database.db, url: database.url });
+  const key = generateNoteKey(ORIGIN);
+  const lease = new Lease("audit-test", "test", 60_000);
+  await lease.tryAcquire(database.db);
+  const projection = auditSealerProjection();
+  return {
+    database,
+    store,
+    signer: noteSignerFromKey(key.signerKey),
+    verifierKey: key.verifierKey,
+    projection,
+    async seal(batchSize = 97) {
+      const projector = new Projector({ db: database.db, store, projections: [projection], lease, batchSize });
+      for (;;) if ((await projector.runOnce()).caughtUp) return;
+    },
+    async close() {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Appends `count` events over a few households and disbursements (ids `d0`, `d1`, …). */
+export async function appendEvents(store: EventStore, count: number, from = 0): Promise<void> {
+  const appends: Promise<unknown>[] = [];
+  for (let i = from; i < from + count; i++) {
+    const event: NewEvent =
+      i % 3 === 0
+        ? { type: "DisbursementRecorded", data: { disbursementId: `d${i}`, householdId: `h${i % 11}`, amountFen: 60_000 + i, memo: "助学金" } }
+        : { type: "HouseholdNoted", data: { householdId: `h${i % 11}`, n: i, nested: { b: [1, 2.5, null], a: true } } };
+    const stream = i % 3 === 0 ? `disbursement-d${i}` : `household-h${i}`;
+    appends.push(store.append(stream, [{ ...event, metadata: { actor: "officer-1", role: "officer", requestId: `r${i}` } }]));
+    // Bounded concurrency: several transactions interleave, as in production.
+    if (appends.length === 16) await Promise.all(appends.splice(0));
+  }
+  await Promise.all(appends);
+}

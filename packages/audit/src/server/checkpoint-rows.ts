@@ -1,0 +1,91 @@
+import { type Kysely, sql } from "kysely";
+import { AUDIT_SCHEMA } from "./audit-tables.js";
+
+/** A stored signed checkpoint. */
+export interface StoredCheckpoint {
+  readonly treeSize: number;
+  readonly root: Uint8Array;
+  /** The signed note, exactly as signed. */
+  readonly note: string;
+  readonly signedAt: Date;
+}
+
+interface Row {
+  tree_size: string;
+  root: Buffer;
+  note: string;
+  signed_at: Date;
+}
+
+const toCheckpoint = (r: Row): StoredCheckpoint => ({
+  treeSize: Number(r.tree_size),
+  root: new Uint8Array(r.root.buffer, r.root.byteOffset, r.root.length),
+  note: r.note,
+  signedAt: r.signed_at,
+});
+
+/** The newest (largest) signed checkpoint, or undefined before the first one. */
+export async function readLatestCheckpoint(db: Kysely<any>): Promise<StoredCheckpoint | undefined> {
+  const { rows } = await sql<Row>`
+    select tree_size, root, note, signed_at from audit_checkpoints order by tree_size desc limit 1`.execute(db);
+  return rows[0] && toCheckpoint(rows[0]);
+}
+
+/** The checkpoint signed for exactly `size` leaves, if any. */
+export async function readCheckpointAt(db: Kysely<any>, size: number): Promise<StoredCheckpoint | undefined> {
+  const { rows } = await sql<Row>`
+    select tree_size, root, note, signed_at from audit_checkpoints where tree_size = ${String(size)}::bigint`.execute(db);
+  return rows[0] && toCheckpoint(rows[0]);
+}
+
+/** The latest signed checkpoint if it covers leaf `leafIndex`: what an inspector compares with the published one. */
+export async function readCheckpointCovering(db: Kysely<any>, leafIndex: number): Promise<StoredCheckpoint | undefined> {
+  const { rows } = await sql<Row>`
+    select tree_size, root, note, signed_at from audit_checkpoints
+    where tree_size > ${String(leafIndex)}::bigint order by tree_size desc limit 1`.execute(db);
+  return rows[0] && toCheckpoint(rows[0]);
+}
+
+/** Signed checkpoints in increasing size, a page at a time. */
+export async function readCheckpoints(db: Kysely<any>, options: { afterSize?: number; limit?: number } = {}): Promise<StoredCheckpoint[]> {
+  const { rows } = await sql<Row>`
+    select tree_size, root, note, signed_at from audit_checkpoints
+    where tree_size > ${String(options.afterSize ?? 0)}::bigint order by tree_size limit ${options.limit ?? 1000}`.execute(db);
+  return rows.map(toCheckpoint);
+}
+
+/** Stores a signed checkpoint; a size signed already (by another process) is left as it is. */
+export async function insertCheckpoint(db: Kysely<any>, checkpoint: Omit<StoredCheckpoint, "signedAt">): Promise<boolean> {
+  const result = await sql`
+    insert into audit_checkpoints (tree_size, root, note)
+    values (${String(checkpoint.treeSize)}::bigint, ${Buffer.from(checkpoint.root)}, ${checkpoint.note})
+    on conflict (tree_size) do nothing`.execute(db);
+  return (result.numAffectedRows ?? 0n) > 0n;
+}
+
+/** Number of leaves the sealer has committed (0 before its schema exists). */
+export async function readSealedSize(db: Kysely<any>): Promise<number> {
+  try {
+    const { rows } = await sql<{ size: string }>`select size from ${sql.id(AUDIT_SCHEMA, "audit_tree")}`.execute(db);
+    return Number(rows[0]?.size ?? 0);
+  } catch (error) {
+    // 42P01: the sealer has not created its schema yet.
+    if ((error as { code?: string }).code === "42P01") return 0;
+    throw error;
+  }
+}
+
+/** Leaf index of the event at global `position`, if sealed. */
+export async function readLeafIndex(db: Kysely<any>, position: bigint): Promise<number | undefined> {
+  const { rows } = await sql<{ leaf_index: string }>`
+    select leaf_index from ${sql.id(AUDIT_SCHEMA, "audit_leaves")} where position = ${position.toString()}::bigint`.execute(db);
+  return rows[0] === undefined ? undefined : Number(rows[0].leaf_index);
+}
+
+/** Positions of leaves `from` … `from + count − 1`, in leaf order (for naming a mismatching leaf). */
+export async function readLeafPositions(db: Kysely<any>, from: number, count: number): Promise<Map<number, bigint>> {
+  const { rows } = await sql<{ position: string; leaf_index: string }>`
+    select position, leaf_index from ${sql.id(AUDIT_SCHEMA, "audit_leaves")}
+    where leaf_index >= ${String(from)}::bigint and leaf_index < ${String(from + count)}::bigint`.execute(db);
+  return new Map(rows.map((r) => [Number(r.leaf_index), BigInt(r.position)]));
+}
