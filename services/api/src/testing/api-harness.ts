@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import { createPostgresPiiVault } from "@aidtrail/commands";
+import { domainEventSchemas, type Role } from "@aidtrail/domain";
+import { PostgresEventStore } from "@aidtrail/event-store";
+import { type TestDatabase, createTestDatabase } from "@aidtrail/testing";
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { type AppDependencies, type AppOptions, buildApp } from "../app.js";
+import { signHs256 } from "../auth/dev-token.js";
+import type { Scope } from "../auth/principal.js";
+
+export interface ApiHarness {
+  app: FastifyInstance;
+  database: TestDatabase;
+  store: PostgresEventStore;
+  /** A bearer header for a caller with these roles and scope. */
+  auth(role: Role | readonly Role[], scope?: Scope, sub?: string): { authorization: string };
+  countEvents(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The app on a fresh migrated database of its own, as every *.int.spec.ts of the API uses it. */
+export async function createApiHarness(
+  pgAdminUrl: string,
+  options: AppOptions = {},
+  extra: Partial<Pick<AppDependencies, "projector" | "projections">> = {},
+): Promise<ApiHarness> {
+  const database = await createTestDatabase(pgAdminUrl);
+  const store = new PostgresEventStore({ db: database.db, url: database.url, registry: domainEventSchemas });
+  const vault = createPostgresPiiVault(database.db, { masterKey: randomBytes(32), indexKey: randomBytes(32) });
+  const secret = randomBytes(32).toString("base64url");
+  const app = await buildApp({ db: database.db, eventStore: store, vault, auth: { secret }, ...extra }, { waitForProjectionMs: 0, ...options });
+  await app.ready();
+  return {
+    app,
+    database,
+    store,
+    auth(role, scope = "township", sub) {
+      const roles = typeof role === "string" ? [role] : [...role];
+      return { authorization: `Bearer ${signHs256({ sub: sub ?? `${roles.join("+")}-01`, roles, scope }, secret, 3600)}` };
+    },
+    async countEvents() {
+      const { rows } = await sql<{ n: string }>`select count(*) as n from events`.execute(database.db);
+      return Number(rows[0]?.n ?? 0);
+    },
+    async close() {
+      await app.close();
+      await store.close();
+      await database.drop();
+    },
+  };
+}
