@@ -3,10 +3,12 @@ import { migrate } from "./commands/migrate.js";
 import { projector } from "./commands/projector.js";
 import { replay } from "./commands/replay.js";
 import { start } from "./commands/start.js";
+import { token } from "./commands/token.js";
 import { UsageError } from "./usage-error.js";
 
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   start: { run: () => start(), help: "start the database (embedded unless DATABASE_URL), migrations and the API" },
+  token: { run: (args) => token(args), help: "mint a development token: --role officer --sub officer-01 [--scope village:<id>] [--ttl 8h]" },
   migrate: { run: () => migrate(), help: "bring the database schema up to date" },
   projector: { run: () => projector(), help: "run the projector alone (read models), for deployments with separate processes" },
   replay: { run: (args) => replay(args), help: "rebuild read models [projection…] into fresh tables and swap them in" },

@@ -8,13 +8,30 @@ const serverSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type RuntimeConfig = ReturnType<typeof readDatabaseConfig> & z.infer<typeof serverSchema>;
+/** The HTTP API's settings; without a JWT key the development key in the data folder is used. */
+const apiSchema = z
+  .object({
+    AIDTRAIL_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    AIDTRAIL_JWT_PUBLIC_KEY: z.string().includes("-----BEGIN PUBLIC KEY-----", { message: "must be a PEM public key" }).optional(),
+    AIDTRAIL_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6_000),
+    AIDTRAIL_WAIT_FOR_PROJECTION_MS: z.coerce.number().int().min(0).max(30_000).default(2_000),
+    AIDTRAIL_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    AIDTRAIL_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50 * 1024 * 1024).default(256 * 1024),
+  })
+  .refine((c) => !(c.AIDTRAIL_JWT_SECRET && c.AIDTRAIL_JWT_PUBLIC_KEY), {
+    message: "set AIDTRAIL_JWT_SECRET or AIDTRAIL_JWT_PUBLIC_KEY, not both",
+    path: ["AIDTRAIL_JWT_SECRET"],
+  });
+
+export type RuntimeConfig = ReturnType<typeof readDatabaseConfig> & z.infer<typeof serverSchema> & z.infer<typeof apiSchema>;
 
 /** Every setting of `aidtrail start`, validated; one message names every bad variable. */
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const server = serverSchema.safeParse(env);
+  const api = apiSchema.safeParse(env);
   const problems: string[] = [];
   if (!server.success) problems.push(...server.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
+  if (!api.success) problems.push(...api.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
   let database: ReturnType<typeof readDatabaseConfig> | undefined;
   try {
     database = readDatabaseConfig(env);
@@ -22,8 +39,8 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.message.split("\n").slice(1));
   }
-  if (problems.length > 0 || !server.success || !database) {
+  if (problems.length > 0 || !server.success || !api.success || !database) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
   }
-  return { ...database, ...server.data };
+  return { ...database, ...server.data, ...api.data };
 }

@@ -1,3 +1,4 @@
+import { type PiiVault, createPostgresPiiVault, loadOrCreateDevKeys } from "@aidtrail/commands";
 import { type Database, createDb, createPool, migrateToLatest, openDatabaseTarget } from "@aidtrail/db";
 import { domainEventSchemas } from "@aidtrail/domain";
 import { PostgresEventStore } from "@aidtrail/event-store";
@@ -11,6 +12,8 @@ export interface System {
   kind: "external" | "embedded";
   db: Kysely<Database>;
   eventStore: PostgresEventStore;
+  /** Seals national ids and bank accounts; keys from `<AIDTRAIL_DATA_DIR>/pii-keys.json` (development). */
+  vault: PiiVault;
   close(): Promise<void>;
 }
 
@@ -27,11 +30,13 @@ export async function openSystem(config: RuntimeConfig, log: pino.Logger): Promi
     throw error;
   }
   const eventStore = new PostgresEventStore({ db, url: target.url, registry: domainEventSchemas });
+  const vault = createPostgresPiiVault(db, await loadOrCreateDevKeys(config.AIDTRAIL_DATA_DIR));
   return {
     url: target.url,
     kind: target.kind,
     db,
     eventStore,
+    vault,
     async close() {
       await eventStore.close();
       await db.destroy();
