@@ -1,1 +1,2 @@
 export * from "./runtime/index.js";
+export * from "./read-models/index.js";

@@ -1,0 +1,197 @@
+import { type Transaction, sql } from "kysely";
+import type { Projection } from "../../runtime/projection.js";
+import { BatchState, preload } from "../shared/batch-state.js";
+import { asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
+import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
+
+export const DISBURSEMENTS = "disbursements";
+
+/** An approved payment is `recorded` again, with `approved_by` set. */
+export type DisbursementStatus = "initiated" | "recorded" | "pending_approval" | "refused" | "rejected" | "reversed";
+
+export interface DisbursementRow {
+  disbursement_id: string;
+  status: DisbursementStatus;
+  household_id: string;
+  member_id: string | null;
+  program_id: string;
+  period: string;
+  requested_amount_fen: number;
+  amount_fen: number | null;
+  paid_on: string;
+  channel: string;
+  reference: string;
+  prepared_by: string;
+  rule_version: number | null;
+  inputs: Record<string, unknown> | null;
+  slot_key: string | null;
+  refusal_code: string | null;
+  refusal_message: string | null;
+  approved_by: string | null;
+  rejected_by: string | null;
+  reversed_by: string | null;
+  reason: string | null;
+  initiated_position: string | number;
+  recorded_position: string | number | null;
+  decided_position: string | number | null;
+  reversed_position: string | number | null;
+  updated_at: string;
+}
+
+const columns: ColumnTypes = {
+  disbursement_id: "text",
+  status: "text",
+  household_id: "text",
+  member_id: "text",
+  program_id: "text",
+  period: "text",
+  requested_amount_fen: "bigint",
+  amount_fen: "bigint",
+  paid_on: "date",
+  channel: "text",
+  reference: "text",
+  prepared_by: "text",
+  rule_version: "int",
+  inputs: "jsonb",
+  slot_key: "text",
+  refusal_code: "text",
+  refusal_message: "text",
+  approved_by: "text",
+  rejected_by: "text",
+  reversed_by: "text",
+  reason: "text",
+  initiated_position: "bigint",
+  recorded_position: "bigint",
+  decided_position: "bigint",
+  reversed_position: "bigint",
+  updated_at: "timestamptz",
+};
+
+/**
+ * One row per disbursement id with its current status, what `GET /v1/disbursements/{id}` serves.
+ * Verification columns (issue 7) will be added by the verification events; `updated_at` is the
+ * recorded time of the last event, never the clock, so a replay gives the same row.
+ */
+export const disbursementsProjection: Projection = {
+  name: DISBURSEMENTS,
+  tables: ["disbursements"],
+  async createTables(trx: Transaction<any>) {
+    await sql`
+      create table disbursements (
+        disbursement_id text primary key,
+        status text not null,
+        household_id text not null,
+        member_id text,
+        program_id text not null,
+        period text not null,
+        requested_amount_fen bigint not null,
+        amount_fen bigint,
+        paid_on date not null,
+        channel text not null,
+        reference text not null,
+        prepared_by text not null,
+        rule_version int,
+        inputs jsonb,
+        slot_key text,
+        refusal_code text,
+        refusal_message text,
+        approved_by text,
+        rejected_by text,
+        reversed_by text,
+        reason text,
+        initiated_position bigint not null,
+        recorded_position bigint,
+        decided_position bigint,
+        reversed_position bigint,
+        updated_at timestamptz not null
+      )`.execute(trx);
+    await sql`create index disbursements_household on disbursements (household_id, program_id)`.execute(trx);
+  },
+  async applyBatch(trx, batch) {
+    const events = asDomainEvents(batch);
+    const state = new BatchState<DisbursementRow>();
+    const initiatedHere = new Set<string>();
+    const referenced: string[] = [];
+    for (const e of events) {
+      if (e.type === "DisbursementInitiated") initiatedHere.add(e.data.request.disbursementId);
+      else {
+        const id = disbursementIdOf(e);
+        if (id !== null && !initiatedHere.has(id)) referenced.push(id);
+      }
+    }
+    await preload(state, referenced, async (ids) =>
+      (await selectByKeys<DisbursementRow>(trx, "disbursements", "disbursement_id", ids)).map((r) => [r.disbursement_id, r]),
+    );
+
+    for (const e of events) {
+      const position = e.position.toString();
+      const at = e.recordedAt.toISOString();
+      if (e.type === "DisbursementInitiated") {
+        const r = e.data.request;
+        state.set(r.disbursementId, {
+          disbursement_id: r.disbursementId,
+          status: "initiated",
+          household_id: r.householdId,
+          member_id: r.memberId ?? null,
+          program_id: r.programId,
+          period: r.period,
+          requested_amount_fen: r.amountFen,
+          amount_fen: null,
+          paid_on: r.paidOn,
+          channel: r.channel,
+          reference: r.reference,
+          prepared_by: e.data.preparedBy,
+          rule_version: null,
+          inputs: null,
+          slot_key: null,
+          refusal_code: null,
+          refusal_message: null,
+          approved_by: null,
+          rejected_by: null,
+          reversed_by: null,
+          reason: null,
+          initiated_position: position,
+          recorded_position: null,
+          decided_position: null,
+          reversed_position: null,
+          updated_at: at,
+        });
+        continue;
+      }
+      const id = disbursementIdOf(e);
+      const row = id === null ? undefined : state.get(id);
+      if (!row) continue;
+      switch (e.type) {
+        case "DisbursementRecorded":
+          state.set(row.disbursement_id, {
+            ...row,
+            status: e.data.status,
+            member_id: e.data.memberId,
+            period: e.data.period,
+            amount_fen: e.data.amountFen,
+            rule_version: e.data.ruleVersion,
+            inputs: e.data.inputs,
+            slot_key: e.data.slotKey,
+            recorded_position: position,
+            updated_at: at,
+          });
+          break;
+        case "DisbursementRefused":
+          state.set(row.disbursement_id, { ...row, status: "refused", refusal_code: e.data.code, refusal_message: e.data.message, decided_position: position, updated_at: at });
+          break;
+        case "DisbursementApproved":
+          state.set(row.disbursement_id, { ...row, status: "recorded", approved_by: e.data.by, decided_position: position, updated_at: at });
+          break;
+        case "DisbursementRejected":
+          state.set(row.disbursement_id, { ...row, status: "rejected", rejected_by: e.data.by, reason: e.data.reason, decided_position: position, updated_at: at });
+          break;
+        case "DisbursementReversed":
+          state.set(row.disbursement_id, { ...row, status: "reversed", reversed_by: e.data.by, reason: e.data.reason, reversed_position: position, updated_at: at });
+          break;
+        default:
+          break;
+      }
+    }
+    await upsertRows(trx, "disbursements", columns, state.changed(), { key: ["disbursement_id"], set: "all" });
+  },
+};

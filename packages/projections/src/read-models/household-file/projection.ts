@@ -1,0 +1,145 @@
+import { type Transaction, sql } from "kysely";
+import type { Projection } from "../../runtime/projection.js";
+import { BatchState, preload } from "../shared/batch-state.js";
+import { type DomainRecordedEvent, asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
+import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
+import { summarize } from "./summarize.js";
+
+export const HOUSEHOLD_FILE = "household_file";
+
+interface FileDisbursementRow {
+  disbursement_id: string;
+  household_id: string;
+  program_id: string;
+  amount_fen: number;
+}
+
+const fileColumns: ColumnTypes = {
+  household_id: "text",
+  transaction_id: "xid8",
+  position: "bigint",
+  stream_id: "text",
+  revision: "int",
+  event_type: "text",
+  recorded_at: "timestamptz",
+  occurred_at: "text",
+  actor: "text",
+  disbursement_id: "text",
+  program_id: "text",
+  amount_fen: "bigint",
+  summary: "jsonb",
+};
+
+const disbursementColumns: ColumnTypes = {
+  disbursement_id: "text",
+  household_id: "text",
+  program_id: "text",
+  amount_fen: "bigint",
+};
+
+/** The household an event of a household, stake or loan stream is about (disbursements are looked up). */
+function householdOf(e: DomainRecordedEvent): string | null {
+  switch (e.type) {
+    case "HouseholdRegistered":
+    case "HouseholdStatusChanged":
+    case "MemberCorrected":
+    case "MemberAdded":
+    case "StakeRecorded":
+    case "LoanRecorded":
+      return e.data.householdId;
+    default:
+      return null;
+  }
+}
+
+/**
+ * 一户一档: every event about a household in global order — its own stream, its stakes and
+ * loans, and every step of its disbursements (linked by the request of DisbursementInitiated,
+ * remembered in `file_disbursements` because later steps carry only the disbursement id).
+ * Budget and slot events are bookkeeping of the program and are not in the file.
+ */
+export const householdFileProjection: Projection = {
+  name: HOUSEHOLD_FILE,
+  tables: ["file_disbursements", "household_file"],
+  async createTables(trx: Transaction<any>) {
+    await sql`
+      create table file_disbursements (
+        disbursement_id text primary key,
+        household_id text not null,
+        program_id text not null,
+        amount_fen bigint not null
+      )`.execute(trx);
+    await sql`
+      create table household_file (
+        household_id text not null,
+        transaction_id xid8 not null,
+        position bigint not null,
+        stream_id text not null,
+        revision int not null,
+        event_type text not null,
+        recorded_at timestamptz not null,
+        occurred_at text,
+        actor text,
+        disbursement_id text,
+        program_id text,
+        amount_fen bigint,
+        summary jsonb not null,
+        primary key (household_id, transaction_id, position)
+      )`.execute(trx);
+  },
+  async applyBatch(trx, batch) {
+    const events = asDomainEvents(batch);
+    const disbursements = new BatchState<FileDisbursementRow>();
+    const initiatedHere = new Set<string>();
+    const referenced: string[] = [];
+    for (const e of events) {
+      if (e.type === "DisbursementInitiated") initiatedHere.add(e.data.request.disbursementId);
+      else {
+        const id = disbursementIdOf(e);
+        if (id !== null && !initiatedHere.has(id)) referenced.push(id);
+      }
+    }
+    await preload(disbursements, referenced, async (ids) =>
+      (await selectByKeys<FileDisbursementRow>(trx, "file_disbursements", "disbursement_id", ids)).map((r) => [r.disbursement_id, r]),
+    );
+
+    const entries: object[] = [];
+    for (const e of events) {
+      let householdId = householdOf(e);
+      let link: FileDisbursementRow | undefined;
+      const disbursementId = disbursementIdOf(e);
+      if (disbursementId !== null) {
+        if (e.type === "DisbursementInitiated") {
+          const r = e.data.request;
+          disbursements.set(r.disbursementId, { disbursement_id: r.disbursementId, household_id: r.householdId, program_id: r.programId, amount_fen: r.amountFen });
+        } else if (e.type === "DisbursementRecorded") {
+          const known = disbursements.get(disbursementId);
+          // The recorded amount is what later approvals and reversals move.
+          if (known) disbursements.set(disbursementId, { ...known, amount_fen: e.data.amountFen });
+        }
+        link = disbursements.get(disbursementId);
+        householdId = link?.household_id ?? null;
+      }
+      if (householdId === null) continue;
+      entries.push({
+        household_id: householdId,
+        transaction_id: e.transactionId.toString(),
+        position: e.position.toString(),
+        stream_id: e.streamId,
+        revision: e.revision,
+        event_type: e.type,
+        recorded_at: e.recordedAt.toISOString(),
+        occurred_at: typeof e.metadata?.occurredAt === "string" ? e.metadata.occurredAt : null,
+        actor: typeof e.metadata?.actor === "string" ? e.metadata.actor : null,
+        disbursement_id: disbursementId,
+        program_id: link?.program_id ?? null,
+        amount_fen: link?.amount_fen ?? null,
+        summary: summarize(e),
+      });
+    }
+    await upsertRows(trx, "file_disbursements", disbursementColumns, disbursements.changed(), { key: ["disbursement_id"], set: { amount_fen: "excluded.amount_fen" } });
+    // A retried batch after a crash is a new transaction from the same checkpoint, so rows are
+    // never seen twice; "do nothing" only documents that an entry, once written, is final.
+    await upsertRows(trx, "household_file", fileColumns, entries, { key: ["household_id", "transaction_id", "position"], set: {} });
+  },
+};

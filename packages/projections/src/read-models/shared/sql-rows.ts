@@ -1,0 +1,65 @@
+import { type Transaction, sql } from "kysely";
+
+/** Column name → PostgreSQL type, as `jsonb_to_recordset` needs it to read the rows back. */
+export type ColumnTypes = Readonly<Record<string, string>>;
+
+export interface UpsertOptions {
+  /** Conflict target; nothing is updated on conflict when `set` is empty. */
+  key: readonly string[];
+  /**
+   * On conflict, column → SQL expression (constants of the code, never input), e.g.
+   * `{ paid_fen: "balances.paid_fen + excluded.paid_fen" }`; "all" overwrites every non-key column.
+   */
+  set: Readonly<Record<string, string>> | "all";
+}
+
+/**
+ * Writes any number of rows in one statement: the rows travel as one JSON parameter and are
+ * unpacked by `jsonb_to_recordset`, so a batch costs one round trip, not one per row.
+ * Rows must have distinct keys (fold the batch first).
+ */
+export async function upsertRows(
+  trx: Transaction<any>,
+  table: string,
+  columns: ColumnTypes,
+  rows: readonly object[],
+  options: UpsertOptions,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns);
+  const list = sql.join(names.map((n) => sql.id(n)));
+  const record = sql.raw(names.map((n) => `"${n}" ${columns[n]}`).join(", "));
+  const set =
+    options.set === "all"
+      ? Object.fromEntries(names.filter((n) => !options.key.includes(n)).map((n) => [n, `excluded."${n}"`]))
+      : options.set;
+  const assignments = Object.entries(set).map(([column, expression]) => sql`${sql.id(column)} = ${sql.raw(expression)}`);
+  const onConflict =
+    assignments.length === 0
+      ? sql`on conflict (${sql.join(options.key.map((k) => sql.id(k)))}) do nothing`
+      : sql`on conflict (${sql.join(options.key.map((k) => sql.id(k)))}) do update set ${sql.join(assignments)}`;
+  await sql`
+    insert into ${sql.id(table)} (${list})
+    select ${list} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${record})
+    ${onConflict}`.execute(trx);
+}
+
+/**
+ * Rows of `table` whose text `key` is one of `ids`, in one query. Rows come as JSON (dates as
+ * "YYYY-MM-DD", bigints as numbers) so they can be changed and written back by `upsertRows`
+ * unchanged, without the driver turning dates into local-time `Date`s.
+ */
+export async function selectByKeys<Row>(trx: Transaction<any>, table: string, key: string, ids: Iterable<string>): Promise<Row[]> {
+  const list = [...new Set(ids)];
+  if (list.length === 0) return [];
+  const { rows } = await sql<{ r: Row }>`
+    select row_to_json(t) as r from ${sql.id(table)} t where ${sql.id(key)} = any(${list}::text[])`.execute(trx);
+  return rows.map((x) => x.r);
+}
+
+/** Deletes the rows whose text `key` is one of `ids`, in one statement. */
+export async function deleteByKeys(trx: Transaction<any>, table: string, key: string, ids: Iterable<string>): Promise<void> {
+  const list = [...new Set(ids)];
+  if (list.length === 0) return;
+  await sql`delete from ${sql.id(table)} where ${sql.id(key)} = any(${list}::text[])`.execute(trx);
+}
