@@ -1,0 +1,25 @@
+import { AuditRequestError, type AuditErrorCode } from "@aidtrail/audit/server";
+import { HttpProblem } from "../../problems/problem.js";
+
+const STATUS: Record<AuditErrorCode, { status: number; title: string }> = {
+  no_checkpoint: { status: 404, title: "No checkpoint yet" },
+  unsigned_size: { status: 404, title: "Tree size not signed" },
+  unknown_position: { status: 404, title: "Not found" },
+  unknown_disbursement: { status: 404, title: "Not found" },
+  // Sealing and signing lag the append by a few seconds: the same request will succeed soon.
+  not_covered: { status: 409, title: "Not sealed yet" },
+  bad_range: { status: 400, title: "Bad request" },
+};
+
+/** Runs an audit service call, turning its refusals into problem+json answers. */
+export async function auditCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AuditRequestError) {
+      const { status, title } = STATUS[error.code];
+      throw new HttpProblem(status, error.code, title, error.message, status === 409 ? { retryAfterSeconds: 3 } : {});
+    }
+    throw error;
+  }
+}
