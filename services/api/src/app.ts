@@ -71,6 +71,6 @@ export async function buildApp(deps: AppDependencies, options: AppOptions = {}):
     ...(deps.projector ? { projector: deps.projector } : {}),
   });
   await app.register(healthRoutes, { db: deps.db });
-  await app.register(v1Routes, { store: deps.eventStore });
+  await app.register(v1Routes, { store: deps.eventStore, db: deps.db });
   return app;
 }

@@ -1,5 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { RouteDeps } from "../schemas/common.js";
+import type { ReadDeps } from "../schemas/read-deps.js";
+import { getDisbursementRoute } from "./disbursements/get-disbursement.js";
+import { getHouseholdFileRoute } from "./households/get-household-file.js";
+import { getHouseholdRoute } from "./households/get-household.js";
+import { getLoanScheduleRoute } from "./loans/get-loan-schedule.js";
+import { getProgramBudgetRoute } from "./programs/get-program-budget.js";
+import { getDividendScheduleRoute } from "./schedules/get-dividend-schedule.js";
 import { decideDisbursementRoutes } from "./disbursements/decide-disbursement.js";
 import { recordDisbursementRoute } from "./disbursements/record-disbursement.js";
 import { changeHouseholdStatusRoute } from "./households/change-household-status.js";
@@ -10,7 +17,7 @@ import { defineProgramRoute } from "./programs/define-program.js";
 import { recordStakeRoute } from "./stakes/record-stake.js";
 
 /** Every /v1 route; each is listed in auth/access-matrix.ts or the app refuses to start. */
-export const v1Routes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
+export const v1Routes: FastifyPluginAsyncZod<RouteDeps & ReadDeps> = async (app, deps) => {
   for (const route of [
     registerHouseholdRoute,
     changeHouseholdStatusRoute,
@@ -21,6 +28,9 @@ export const v1Routes: FastifyPluginAsyncZod<RouteDeps> = async (app, deps) => {
     recordDisbursementRoute,
     decideDisbursementRoutes,
   ]) {
+    await app.register(route, deps);
+  }
+  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute]) {
     await app.register(route, deps);
   }
 };

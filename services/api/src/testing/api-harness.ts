@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createPostgresPiiVault } from "@aidtrail/commands";
 import { domainEventSchemas, type Role } from "@aidtrail/domain";
 import { PostgresEventStore } from "@aidtrail/event-store";
+import { allProjections } from "@aidtrail/projections";
+import { type RunningProjector, startProjector } from "@aidtrail/projector";
 import { type TestDatabase, createTestDatabase } from "@aidtrail/testing";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
@@ -20,16 +22,21 @@ export interface ApiHarness {
 }
 
 /** The app on a fresh migrated database of its own, as every *.int.spec.ts of the API uses it. */
-export async function createApiHarness(
-  pgAdminUrl: string,
-  options: AppOptions = {},
-  extra: Partial<Pick<AppDependencies, "projector" | "projections">> = {},
-): Promise<ApiHarness> {
+export async function createApiHarness(pgAdminUrl: string, options: AppOptions & { withProjector?: boolean } = {}): Promise<ApiHarness> {
   const database = await createTestDatabase(pgAdminUrl);
   const store = new PostgresEventStore({ db: database.db, url: database.url, registry: domainEventSchemas });
   const vault = createPostgresPiiVault(database.db, { masterKey: randomBytes(32), indexKey: randomBytes(32) });
   const secret = randomBytes(32).toString("base64url");
-  const app = await buildApp({ db: database.db, eventStore: store, vault, auth: { secret }, ...extra }, { waitForProjectionMs: 0, ...options });
+  // Reads need the read models: the projector runs inline, as in `aidtrail start`, and writes wait for it.
+  const { withProjector = false, ...appOptions } = options;
+  const projector: RunningProjector | undefined = withProjector
+    ? await startProjector({ db: database.db, store, projections: allProjections, leaseTtlMs: 5_000 })
+    : undefined;
+  const extra: Partial<AppDependencies> = projector ? { projector, projections: allProjections } : {};
+  const app = await buildApp(
+    { db: database.db, eventStore: store, vault, auth: { secret }, ...extra },
+    { waitForProjectionMs: projector ? 5_000 : 0, ...appOptions },
+  );
   await app.ready();
   return {
     app,
@@ -45,6 +52,7 @@ export async function createApiHarness(
     },
     async close() {
       await app.close();
+      await projector?.stop();
       await store.close();
       await database.drop();
     },
