@@ -40,7 +40,7 @@ export async function dividendSchedule(db: Kysely<any>, query: DividendQuery): P
       "s.period",
       sql<string>`s.due_on::text`.as("due_on"),
       "s.amount_fen",
-      sql<string | null>`(select min(p.disbursement_id) from dividend_payments p
+      sql<string | null>`(select min(p.disbursement_id) from ${sql.id(liveSchema(DIVIDEND_SCHEDULE), "dividend_payments")} p
         where p.source = s.source and p.source_id = s.source_id and p.period = s.period and p.state = 'counted')`.as("paid_by"),
     ]);
   if (query.householdId !== undefined) q = q.where("s.household_id", "=", query.householdId);
