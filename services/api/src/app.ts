@@ -10,7 +10,7 @@ import { authorization } from "./plugins/authorization.js";
 import { type ProjectionWaiter, commandHandlers } from "./plugins/command-handlers.js";
 import { metrics } from "./plugins/metrics.js";
 import { openApi } from "./plugins/openapi.js";
-import { problemDetails } from "./plugins/problem-details.js";
+import { frameworkErrors, problemDetails } from "./plugins/problem-details.js";
 import { rateLimit } from "./plugins/rate-limit.js";
 import { healthRoutes } from "./routes/health/health-routes.js";
 import { v1Routes } from "./routes/v1-routes.js";
@@ -54,6 +54,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions = {}):
     // Objects built from JSON never get a prototype through "__proto__" or "constructor" keys.
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

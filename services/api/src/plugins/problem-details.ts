@@ -14,6 +14,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: "malformed_body",
   FST_ERR_CTP_INVALID_JSON_BODY: "malformed_body",
   FST_ERR_CTP_INVALID_TYPE: "bad_request",
+  FST_ERR_BAD_URL: "bad_url",
 };
 
 const STATUS_CODES: Record<number, string> = {
@@ -42,6 +43,15 @@ export function sendProblem(
 ): FastifyReply {
   const body: Problem = { ...extensions, type: problemTypeOf(code), title, status, detail, instance: request.id };
   return reply.code(status).type("application/problem+json").send(body);
+}
+
+/**
+ * Router failures (a malformed percent-encoding, an over-long path parameter) happen before any
+ * hook or error handler: Fastify hands them to this `frameworkErrors` option instead.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  sendProblem(request, reply, status, FASTIFY_CODES[error.code] ?? STATUS_CODES[status] ?? "bad_request", error.message);
 }
 
 /**
