@@ -1,11 +1,13 @@
 /**
  * Coalesces concurrent requests into batches: while `maxInFlight` batches are
- * being written, new requests queue up and leave together in the next one. One
- * request alone is sent at once, so batching costs no latency when idle.
+ * being written, new requests queue up and leave together in the next one. A batch
+ * leaves on the next turn of the event loop (setImmediate), so writers released by
+ * the previous batch rejoin the queue first instead of leaving one by one.
  */
 export class GroupCommit<Request, Result> {
   private queue: Array<{ request: Request; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];
   private inFlight = 0;
+  private pumpScheduled = false;
 
   constructor(
     /** Writes one batch; returns one outcome per request, in order (an Error rejects that request only). */
@@ -16,12 +18,21 @@ export class GroupCommit<Request, Result> {
   submit(request: Request): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      this.pump();
+      this.schedulePump();
     });
   }
 
   get pending(): number {
     return this.queue.length;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -43,7 +54,7 @@ export class GroupCommit<Request, Result> {
         )
         .finally(() => {
           this.inFlight--;
-          this.pump();
+          this.schedulePump();
         });
     }
   }

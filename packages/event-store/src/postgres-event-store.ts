@@ -14,7 +14,7 @@ import type {
 } from "./event-store.js";
 import { type SerialisedEvent, type ValidationOptions, encodeExpected, validateAppend } from "./event-validation.js";
 import { GroupCommit } from "./group-commit.js";
-import { PostgresNotifications } from "./postgres-notifications.js";
+import { EVENTS_CHANNEL, PostgresNotifications } from "./postgres-notifications.js";
 
 export interface PostgresEventStoreOptions extends ValidationOptions {
   db: Kysely<Database>;
@@ -65,7 +65,7 @@ export class PostgresEventStore implements EventStore {
     this.db = options.db;
     this.notifications = new PostgresNotifications(options.url);
     this.writer = new GroupCommit((batch) => this.writeBatch(batch), {
-      maxInFlight: options.maxInFlight ?? 4,
+      maxInFlight: options.maxInFlight ?? 2,
       maxBatch: options.maxBatch ?? 256,
     });
   }
@@ -129,6 +129,16 @@ export class PostgresEventStore implements EventStore {
     await this.notifications.close();
   }
 
+  /**
+   * Wakes pollers after a commit: this process's at once, others through NOTIFY. Sent
+   * outside the append transaction on purpose (see the migration); a lost notification
+   * only delays a poller until its timeout.
+   */
+  private notifyAppended(): void {
+    this.notifications.wakeLocal();
+    void sql`select pg_notify(${EVENTS_CHANNEL}, '')`.execute(this.db).catch(() => {});
+  }
+
   private async writeBatch(batch: AppendRequest[]): Promise<Array<AppendResult | Error>> {
     const streamIds = batch.map((r) => r.streamId);
     const expected = batch.map((r) => encodeExpected(r.expected));
@@ -142,6 +152,7 @@ export class PostgresEventStore implements EventStore {
           from aidtrail_append_batch(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${eventsJson}::jsonb) b`.execute(
           this.db,
         );
+        this.notifyAppended();
         return batch.map((request, i) => {
           const row = rows[i];
           if (!row) return new Error(`append batch returned no row for append ${i}`);

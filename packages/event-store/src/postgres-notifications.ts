@@ -40,6 +40,12 @@ export class PostgresNotifications {
     });
   }
 
+  /** Wakes waiters in this process, as a notification would. */
+  wakeLocal(): void {
+    this.generation++;
+    this.wakeAll();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.wakeAll();

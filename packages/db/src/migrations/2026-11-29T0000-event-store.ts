@@ -88,8 +88,8 @@ export async function up(db: Kysely<any>): Promise<void> {
         offs := offs + n;
         return next;
       end loop;
-      -- Delivered at commit; identical payloads within one transaction collapse into one.
-      perform pg_notify('aidtrail_events', '');
+      -- No pg_notify here: NOTIFY takes a global lock from commit until the commit is
+      -- durable, which would serialise concurrent batches. Writers notify after commit.
     end $$`.execute(db);
 }
 
