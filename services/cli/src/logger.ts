@@ -6,7 +6,16 @@ export function createLogger(level: string): pino.Logger {
   return pino({
     level,
     redact: {
-      paths: ["req.headers.authorization", "*.nationalId", "*.*.nationalId", "*.bankAccount"],
+      // Tokens and cookies, and national ids / bank accounts wherever a body or an error carries them.
+      paths: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "*.nationalId",
+        "*.*.nationalId",
+        "*.members[*].nationalId",
+        "members[*].nationalId",
+        "*.bankAccount",
+      ],
       censor: "[redacted]",
     },
     ...(pretty ? { transport: { target: "pino-pretty", options: { translateTime: "SYS:HH:MM:ss" } } } : {}),
