@@ -4,6 +4,9 @@ import { projector } from "./commands/projector.js";
 import { replay } from "./commands/replay.js";
 import { start } from "./commands/start.js";
 import { token } from "./commands/token.js";
+import { verify } from "./commands/verify.js";
+import { verifyConsistencyCommand } from "./commands/verify-consistency.js";
+import { verifyReceiptCommand } from "./commands/verify-receipt.js";
 import { UsageError } from "./usage-error.js";
 
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
@@ -12,6 +15,9 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   migrate: { run: () => migrate(), help: "bring the database schema up to date" },
   projector: { run: () => projector(), help: "run the projector alone (read models), for deployments with separate processes" },
   replay: { run: (args) => replay(args), help: "rebuild read models [projection…] into fresh tables and swap them in" },
+  verify: { run: (args) => verify(args), help: "replay the whole log and check every leaf, tile and signed checkpoint; names the first mismatching position" },
+  "verify-receipt": { run: (args) => verifyReceiptCommand(args), help: "check a receipt offline: verify-receipt FILE --key VKEY" },
+  "verify-consistency": { run: (args) => verifyConsistencyCommand(args), help: "check that every signed checkpoint extends the one before" },
 };
 
 function usage(): string {
