@@ -5,3 +5,4 @@ export * from "./group-commit.js";
 export * from "./in-memory-event-store.js";
 export * from "./poller.js";
 export * from "./postgres-event-store.js";
+export * from "./event-store-from-env.js";
