@@ -20,11 +20,13 @@ export async function createAuditTables(trx: Transaction<any>): Promise<void> {
       hashes bytea not null,
       primary key (level, idx)
     )`.execute(trx);
-  // position → leaf: what `?position=` proofs and receipts look up; leaf → position names a tampered leaf.
+  // position → leaf: what `?position=` proofs and receipts look up. No index on leaf_index:
+  // a second index per row is write cost on the sealer's hot path, and leaf → position is only read by
+  // `aidtrail verify` to name a mismatch (one scan, once).
   await sql`
     create table audit_leaves (
       position bigint primary key,
-      leaf_index bigint not null unique
+      leaf_index bigint not null
     )`.execute(trx);
   // The sealed tree size, written with the tiles and the projector checkpoint in one transaction.
   await sql`
