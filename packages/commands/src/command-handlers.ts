@@ -11,6 +11,7 @@ import { type RecoveryReport, recoverStuckDisbursements } from "./disbursement/r
 import { householdHandlers } from "./household-handlers.js";
 import type { PiiVault } from "./pii/pii-vault.js";
 import { programHandlers } from "./program-handlers.js";
+import { verificationHandlers } from "./verification-handlers.js";
 
 export interface CommandHandlerOptions {
   store: EventStore;
@@ -29,6 +30,7 @@ export function createCommandHandlers(options: CommandHandlerOptions) {
     ...programHandlers(writer),
     ...assetHandlers(writer),
     ...decisionHandlers(writer, saga),
+    ...verificationHandlers(writer),
     /** Records a payment (see README: initiate, assess, slot, reserve, record; refusals compensated). */
     recordDisbursement: (body: unknown, ctx: CommandContext): Promise<DisbursementAnswer> => recordDisbursement(writer, saga, body, ctx),
     /** Finishes payments initiated before `olderThan` and releases what answered ones still hold. */

@@ -11,6 +11,7 @@ export * from "./aggregates/stream-writer.js";
 export * from "./household-handlers.js";
 export * from "./program-handlers.js";
 export * from "./asset-handlers.js";
+export * from "./verification-handlers.js";
 export * from "./disbursement/request-hash.js";
 export * from "./disbursement/disbursement-answer.js";
 export * from "./disbursement/disbursement-process.js";

@@ -10,6 +10,7 @@ import { RecordLoanCommand } from "./loan/loan.js";
 import { ProgramCommand } from "./program/program-commands.js";
 import { SlotCommand } from "./slot/slot.js";
 import { RecordStakeCommand } from "./stake/stake.js";
+import { RecordVerificationCommand } from "./verification/verification-commands.js";
 
 /**
  * Every command that may come from outside the process, as one zod union (RecordDisbursement is
@@ -25,5 +26,6 @@ export const DomainCommand = z.discriminatedUnion("type", [
   ReverseDisbursementCommand,
   RecordStakeCommand,
   RecordLoanCommand,
+  RecordVerificationCommand,
 ]);
 export type DomainCommand = z.infer<typeof DomainCommand>;

@@ -7,6 +7,7 @@ import { programEventSchemas, type ProgramEvent } from "./program/program-events
 import { EventInvalid } from "./shared/errors.js";
 import { slotEventSchemas, type SlotEvent } from "./slot/slot.js";
 import type { StakeEvent } from "./stake/stake.js";
+import { type VerificationEvent, verificationEventSchemas } from "./verification/verification-events.js";
 import { StakeRecordedData } from "./stake/stake.js";
 
 /**
@@ -20,10 +21,11 @@ export const domainEventSchemas = {
   ...disbursementEventSchemas,
   StakeRecorded: StakeRecordedData,
   LoanRecorded: LoanRecordedData,
+  ...verificationEventSchemas,
 } as const satisfies Record<string, z.ZodType>;
 
 export type DomainEventType = keyof typeof domainEventSchemas;
-export type DomainEvent = HouseholdEvent | ProgramEvent | SlotEvent | DisbursementEvent | StakeEvent | LoanEvent;
+export type DomainEvent = HouseholdEvent | ProgramEvent | SlotEvent | DisbursementEvent | StakeEvent | LoanEvent | VerificationEvent;
 
 export const domainEventTypes = Object.keys(domainEventSchemas) as DomainEventType[];
 

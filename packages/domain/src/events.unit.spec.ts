@@ -27,6 +27,9 @@ describe("domainEventSchemas: what the event store accepts", () => {
         "SlotClaimed",
         "SlotReleased",
         "StakeRecorded",
+        "VerificationRecorded",
+        "CaseOpened",
+        "CaseClosed",
       ].sort(),
     );
   });

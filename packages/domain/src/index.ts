@@ -61,6 +61,13 @@ export * from "./disbursement/disbursement-state.js";
 export * from "./disbursement/assess-disbursement.js";
 export * from "./disbursement/disbursement-decider.js";
 
+// verification (核查) and field-visit sampling
+export * from "./verification/verification-events.js";
+export * from "./verification/verification-commands.js";
+export * from "./verification/verification-state.js";
+export * from "./verification/verification-decider.js";
+export * from "./verification/verification-sample.js";
+
 // registries
 export * from "./events.js";
 export * from "./commands.js";

@@ -7,6 +7,7 @@ import {
   type ProgramState,
   type SlotState,
   type StakeState,
+  type VerificationState,
   disbursementDecider,
   evolveProgram,
   householdDecider,
@@ -15,6 +16,7 @@ import {
   replayProgram,
   slotDecider,
   stakeDecider,
+  verificationDecider,
 } from "@aidtrail/domain";
 import type { RecordedEvent } from "@aidtrail/event-store";
 import { type Aggregate, fromDecider } from "./aggregate.js";
@@ -23,6 +25,7 @@ export const householdAggregate: Aggregate<HouseholdState> = fromDecider(househo
 export const slotAggregate: Aggregate<SlotState> = fromDecider(slotDecider);
 export const stakeAggregate: Aggregate<StakeState> = fromDecider(stakeDecider);
 export const loanAggregate: Aggregate<LoanState> = fromDecider(loanDecider);
+export const verificationAggregate: Aggregate<VerificationState> = fromDecider(verificationDecider);
 
 const asProgramEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as ProgramEvent;
 

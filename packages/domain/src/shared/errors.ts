@@ -52,6 +52,8 @@ export const domainErrorCodes = [
   "idempotency_conflict",
   "stream_conflict",
   "event_invalid",
+  "not_verifiable",
+  "verification_invalid",
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 
@@ -335,6 +337,21 @@ export class EventInvalid extends DomainError {
   readonly code = "event_invalid";
   constructor(type: string, reason: string) {
     super(`event ${type} refused: ${reason}`, { type, reason });
+  }
+}
+
+/** A verification names a payment whose money never went out (pending, refused, rejected) or was reversed. */
+export class NotVerifiable extends DomainError {
+  readonly code = "not_verifiable";
+  constructor(disbursementId: string, status: string) {
+    super(`disbursement ${disbursementId} is ${status}: only a paid (recorded or approved) payment can be verified`, { disbursementId, status });
+  }
+}
+
+export class VerificationInvalid extends DomainError {
+  readonly code = "verification_invalid";
+  constructor(reason: string) {
+    super(`verification is invalid: ${reason}`, { reason });
   }
 }
 

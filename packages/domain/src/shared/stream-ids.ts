@@ -6,6 +6,12 @@ export const streamIds = {
   disbursement: (disbursementId: string) => `disbursement-${disbursementId}`,
   stake: (stakeId: string) => `stake-${stakeId}`,
   loan: (loanId: string) => `loan-${loanId}`,
+  /**
+   * The verification record of one payment, keyed by the disbursement id (not the verification
+   * id): a dispute case spans the finding that opens it and the follow-up that closes it, so
+   * both must be in one stream to decide "at most one open case" with one optimistic append.
+   */
+  verification: (disbursementId: string) => `verification-${disbursementId}`,
 } as const;
 
 export type StreamCategory = keyof typeof streamIds;

@@ -36,6 +36,8 @@ const requests: Record<RouteKey, (side: Side) => { method: "GET" | "POST"; url: 
   "POST /v1/disbursements/:id/approve": (s) => ({ method: "POST", url: `/v1/disbursements/d-${s}/approve`, payload: {} }),
   "POST /v1/disbursements/:id/reject": (s) => ({ method: "POST", url: `/v1/disbursements/d-${s}/reject`, payload: { reason: "no" } }),
   "POST /v1/disbursements/:id/reversal": (s) => ({ method: "POST", url: `/v1/disbursements/d-${s}/reversal`, payload: { reason: "wrong" } }),
+  "POST /v1/verifications": (s) => ({ method: "POST", url: "/v1/verifications", payload: { verificationId: `v-${++n}`, disbursementId: `d-${s}`, outcome: "received", visitedOn: "2030-01-01", method: "home_visit" } }),
+  "GET /v1/verifications/sample": (s) => ({ method: "GET", url: `/v1/verifications/sample?seed=s&paidFrom=2024-01-01&paidTo=2030-12-31&villageId=${encodeURIComponent(s === "A" ? A : B)}` }),
 };
 
 beforeAll(async () => {

@@ -40,9 +40,16 @@ export const accessMatrix = {
   "GET /v1/schedules/dividends": { roles: ALL_ROLES, scope: { kind: "household", from: "query", field: "householdId", optional: true } },
   "POST /v1/disbursements": { roles: ["officer"], scope: { kind: "household", from: "body", field: "householdId" } },
   "GET /v1/disbursements/:id": { roles: ALL_ROLES, scope: { kind: "disbursement", from: "params", field: "id" } },
+  "GET /v1/disbursements/:id/receipt": { roles: ALL_ROLES, scope: { kind: "disbursement", from: "params", field: "id" } },
+  "GET /v1/audit/checkpoint": { roles: ALL_ROLES, scope: { kind: "any" } },
+  "GET /v1/audit/proofs/inclusion": { roles: ALL_ROLES, scope: { kind: "any" } },
+  "GET /v1/audit/proofs/consistency": { roles: ALL_ROLES, scope: { kind: "any" } },
+  "GET /v1/events": { roles: ["auditor"], scope: { kind: "any" } },
   "POST /v1/disbursements/:id/approve": { roles: ["approver"], scope: { kind: "disbursement", from: "params", field: "id" } },
   "POST /v1/disbursements/:id/reject": { roles: ["approver"], scope: { kind: "disbursement", from: "params", field: "id" } },
   "POST /v1/disbursements/:id/reversal": { roles: ["officer"], scope: { kind: "disbursement", from: "params", field: "id" } },
+  "POST /v1/verifications": { roles: ["inspector"], scope: { kind: "disbursement", from: "body", field: "disbursementId" } },
+  "GET /v1/verifications/sample": { roles: ["inspector", "auditor"], scope: { kind: "village", from: "query", field: "villageId", optional: true } },
 } as const satisfies Record<string, RouteAccess>;
 
 export type RouteKey = keyof typeof accessMatrix;

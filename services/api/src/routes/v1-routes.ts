@@ -15,6 +15,8 @@ import { recordLoanRoute } from "./loans/record-loan.js";
 import { addAllocationRoute } from "./programs/add-allocation.js";
 import { defineProgramRoute } from "./programs/define-program.js";
 import { recordStakeRoute } from "./stakes/record-stake.js";
+import { getVerificationSampleRoute } from "./verifications/get-verification-sample.js";
+import { recordVerificationRoute } from "./verifications/record-verification.js";
 
 /** Every /v1 route; each is listed in auth/access-matrix.ts or the app refuses to start. */
 export const v1Routes: FastifyPluginAsyncZod<RouteDeps & ReadDeps> = async (app, deps) => {
@@ -27,10 +29,11 @@ export const v1Routes: FastifyPluginAsyncZod<RouteDeps & ReadDeps> = async (app,
     recordLoanRoute,
     recordDisbursementRoute,
     decideDisbursementRoutes,
+    recordVerificationRoute,
   ]) {
     await app.register(route, deps);
   }
-  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute]) {
+  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute, getVerificationSampleRoute]) {
     await app.register(route, deps);
   }
 };

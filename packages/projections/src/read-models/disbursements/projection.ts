@@ -1,7 +1,7 @@
 import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
 import { BatchState, preload } from "../shared/batch-state.js";
-import { asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
+import { type DomainRecordedEvent, asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
 import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
 
 export const DISBURSEMENTS = "disbursements";
@@ -35,6 +35,14 @@ export interface DisbursementRow {
   recorded_position: string | number | null;
   decided_position: string | number | null;
   reversed_position: string | number | null;
+  /** Findings recorded by inspectors; the latest one's outcome, date and position. */
+  verifications: number;
+  last_outcome: string | null;
+  last_visited_on: string | null;
+  last_verification_position: string | number | null;
+  /** The open dispute case (id = the verification that opened it), or null. */
+  open_case_id: string | null;
+  case_opened_position: string | number | null;
   updated_at: string;
 }
 
@@ -64,12 +72,23 @@ const columns: ColumnTypes = {
   recorded_position: "bigint",
   decided_position: "bigint",
   reversed_position: "bigint",
+  verifications: "int",
+  last_outcome: "text",
+  last_visited_on: "date",
+  last_verification_position: "bigint",
+  open_case_id: "text",
+  case_opened_position: "bigint",
   updated_at: "timestamptz",
 };
 
+/** The payment a verification-stream event is about. */
+function verifiedIdOf(e: DomainRecordedEvent): string | null {
+  return e.type === "VerificationRecorded" || e.type === "CaseOpened" || e.type === "CaseClosed" ? e.data.disbursementId : null;
+}
+
 /**
  * One row per disbursement id with its current status, what `GET /v1/disbursements/{id}` serves.
- * Verification columns (issue 7) will be added by the verification events; `updated_at` is the
+ * Verification columns come from the payment's verification stream (findings and dispute cases); `updated_at` is the
  * recorded time of the last event, never the clock, so a replay gives the same row.
  */
 export const disbursementsProjection: Projection = {
@@ -103,6 +122,12 @@ export const disbursementsProjection: Projection = {
         recorded_position bigint,
         decided_position bigint,
         reversed_position bigint,
+        verifications int not null default 0,
+        last_outcome text,
+        last_visited_on date,
+        last_verification_position bigint,
+        open_case_id text,
+        case_opened_position bigint,
         updated_at timestamptz not null
       )`.execute(trx);
     await sql`create index disbursements_household on disbursements (household_id, program_id)`.execute(trx);
@@ -115,7 +140,7 @@ export const disbursementsProjection: Projection = {
     for (const e of events) {
       if (e.type === "DisbursementInitiated") initiatedHere.add(e.data.request.disbursementId);
       else {
-        const id = disbursementIdOf(e);
+        const id = disbursementIdOf(e) ?? verifiedIdOf(e);
         if (id !== null && !initiatedHere.has(id)) referenced.push(id);
       }
     }
@@ -154,11 +179,17 @@ export const disbursementsProjection: Projection = {
           recorded_position: null,
           decided_position: null,
           reversed_position: null,
+          verifications: 0,
+          last_outcome: null,
+          last_visited_on: null,
+          last_verification_position: null,
+          open_case_id: null,
+          case_opened_position: null,
           updated_at: at,
         });
         continue;
       }
-      const id = disbursementIdOf(e);
+      const id = disbursementIdOf(e) ?? verifiedIdOf(e);
       const row = id === null ? undefined : state.get(id);
       if (!row) continue;
       switch (e.type) {
@@ -187,6 +218,22 @@ export const disbursementsProjection: Projection = {
           break;
         case "DisbursementReversed":
           state.set(row.disbursement_id, { ...row, status: "reversed", reversed_by: e.data.by, reason: e.data.reason, reversed_position: position, updated_at: at });
+          break;
+        case "VerificationRecorded":
+          state.set(row.disbursement_id, {
+            ...row,
+            verifications: Number(row.verifications) + 1,
+            last_outcome: e.data.outcome,
+            last_visited_on: e.data.visitedOn,
+            last_verification_position: position,
+            updated_at: at,
+          });
+          break;
+        case "CaseOpened":
+          state.set(row.disbursement_id, { ...row, open_case_id: e.data.caseId, case_opened_position: position, updated_at: at });
+          break;
+        case "CaseClosed":
+          state.set(row.disbursement_id, { ...row, open_case_id: null, case_opened_position: null, updated_at: at });
           break;
         default:
           break;

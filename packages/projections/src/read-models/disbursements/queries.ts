@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { liveSchema } from "../../runtime/projection.js";
+import { HOUSEHOLD_PROFILE } from "../household-profile/projection.js";
 import { DISBURSEMENTS, type DisbursementStatus } from "./projection.js";
 
 export interface Disbursement {
@@ -26,6 +27,14 @@ export interface Disbursement {
   /** Why it was rejected or reversed. */
   reason: string | null;
   positions: { initiated: bigint; recorded: bigint | null; decided: bigint | null; reversed: bigint | null };
+  /** Inspectors' findings: how many, the latest, and the open dispute case if any. */
+  verification: {
+    count: number;
+    lastOutcome: string | null;
+    lastVisitedOn: string | null;
+    lastPosition: bigint | null;
+    openCase: { caseId: string; openedPosition: bigint } | null;
+  };
   updatedAt: Date;
 }
 
@@ -46,7 +55,8 @@ function select(db: Kysely<any>) {
     .withSchema(liveSchema(DISBURSEMENTS))
     .selectFrom("disbursements")
     .selectAll()
-    .select(sql<string>`paid_on::text`.as("paid_on_text"));
+    .select(sql<string>`paid_on::text`.as("paid_on_text"))
+    .select(sql<string | null>`last_visited_on::text`.as("last_visited_on_text"));
 }
 
 const big = (v: unknown) => (v === null ? null : BigInt(v as string));
@@ -79,6 +89,47 @@ function toDisbursement(r: Record<string, any>): Disbursement {
       decided: big(r.decided_position),
       reversed: big(r.reversed_position),
     },
+    verification: {
+      count: r.verifications,
+      lastOutcome: r.last_outcome,
+      lastVisitedOn: r.last_visited_on_text,
+      lastPosition: big(r.last_verification_position),
+      openCase: r.open_case_id === null ? null : { caseId: r.open_case_id, openedPosition: BigInt(r.case_opened_position) },
+    },
     updatedAt: r.updated_at,
   };
+}
+
+export interface PaidDisbursement {
+  disbursementId: string;
+  householdId: string;
+  villageId: string;
+  programId: string;
+  amountFen: number;
+  paidOn: string;
+  verifications: number;
+}
+
+/**
+ * Payments whose money went out (recorded or approved, not reversed) with their household's
+ * village, paid within [paidFrom, paidTo]: the population field visits are sampled from.
+ */
+export async function paidDisbursements(db: Kysely<any>, filter: { paidFrom: string; paidTo: string; villageId?: string }): Promise<PaidDisbursement[]> {
+  const d = sql.id(liveSchema(DISBURSEMENTS), "disbursements");
+  const p = sql.id(liveSchema(HOUSEHOLD_PROFILE), "household_profile");
+  const village = filter.villageId === undefined ? sql`` : sql`and p.village_id = ${filter.villageId}`;
+  const { rows } = await sql<Record<string, any>>`
+    select d.disbursement_id, d.household_id, p.village_id, d.program_id, d.amount_fen, d.paid_on::text as paid_on, d.verifications
+    from ${d} d join ${p} p on p.household_id = d.household_id
+    where d.status = 'recorded' and d.paid_on between ${filter.paidFrom}::date and ${filter.paidTo}::date ${village}
+    order by d.disbursement_id`.execute(db);
+  return rows.map((r) => ({
+    disbursementId: r.disbursement_id,
+    householdId: r.household_id,
+    villageId: r.village_id,
+    programId: r.program_id,
+    amountFen: Number(r.amount_fen),
+    paidOn: r.paid_on,
+    verifications: r.verifications,
+  }));
 }

@@ -46,6 +46,9 @@ function householdOf(e: DomainRecordedEvent): string | null {
     case "MemberAdded":
     case "StakeRecorded":
     case "LoanRecorded":
+    case "VerificationRecorded":
+    case "CaseOpened":
+    case "CaseClosed":
       return e.data.householdId;
     default:
       return null;

@@ -55,6 +55,14 @@ export function summarize(e: DomainRecordedEvent): Record<string, unknown> {
       return { by: e.data.by, reason: e.data.reason };
     case "DisbursementReversed":
       return { by: e.data.by, reason: e.data.reason };
+    case "VerificationRecorded": {
+      const d = e.data;
+      return { disbursementId: d.disbursementId, outcome: d.outcome, observedAmountFen: d.observedAmountFen, visitedOn: d.visitedOn, method: d.method, inspector: d.inspector };
+    }
+    case "CaseOpened":
+      return { caseId: e.data.caseId, disbursementId: e.data.disbursementId, reason: e.data.reason, openedOn: e.data.openedOn };
+    case "CaseClosed":
+      return { caseId: e.data.caseId, disbursementId: e.data.disbursementId, resolution: e.data.resolution, closedOn: e.data.closedOn };
     default:
       return {};
   }

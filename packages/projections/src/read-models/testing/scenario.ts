@@ -40,6 +40,7 @@ function ctx(id: string, roles: Actor["roles"]): CommandContext {
 export const admin = () => ctx("admin-1", ["admin"]);
 export const officer = (id = "officer-1") => ctx(id, ["officer"]);
 export const approver = (id = "approver-1") => ctx(id, ["approver"]);
+export const inspector = (id = "inspector-1") => ctx(id, ["inspector"]);
 
 /** Applies everything in the log to `projections` in their live schemas, `batchSize` events at a time. */
 export async function project(h: ReadModelHarness, projections: readonly Projection[] = allProjections, batchSize = 1000): Promise<void> {

@@ -28,6 +28,13 @@ const DisbursementView = z.object({
   reversedBy: z.string().nullable(),
   reason: z.string().nullable(),
   positions: z.object({ initiated: z.string(), recorded: OptionalPosition, decided: OptionalPosition, reversed: OptionalPosition }),
+  verification: z.object({
+    count: z.int(),
+    lastOutcome: z.string().nullable().describe("received, not_received or amount_differs"),
+    lastVisitedOn: z.string().nullable(),
+    lastPosition: OptionalPosition,
+    openCase: z.object({ caseId: z.string(), openedPosition: z.string() }).nullable().describe("an open dispute, until a received follow-up closes it"),
+  }),
 });
 
 const text = (p: bigint | null) => (p === null ? null : p.toString());
@@ -40,9 +47,14 @@ export const getDisbursementRoute: FastifyPluginAsyncZod<ReadDeps> = async (app,
     async (request) => {
       const d = await disbursementById(db, request.params.id);
       if (!d) throw notFound("disbursement_not_found", `disbursement ${request.params.id} does not exist`);
-      const { slotKey: _slot, updatedAt: _updated, positions, ...rest } = d;
+      const { slotKey: _slot, updatedAt: _updated, positions, verification: v, ...rest } = d;
       return {
         ...rest,
+        verification: {
+          ...v,
+          lastPosition: text(v.lastPosition),
+          openCase: v.openCase === null ? null : { caseId: v.openCase.caseId, openedPosition: v.openCase.openedPosition.toString() },
+        },
         positions: { initiated: positions.initiated.toString(), recorded: text(positions.recorded), decided: text(positions.decided), reversed: text(positions.reversed) },
       };
     },
