@@ -40,6 +40,15 @@ export class StreamStateCache {
     return this.remember(streamId, aggregate, state, events.at(-1)?.revision ?? -1);
   }
 
+  /**
+   * The cached state without asking the store (undefined when not cached). It may be behind the
+   * store if another process wrote since: only for a decision whose append checks the revision.
+   */
+  peek<S>(streamId: string, aggregate: Aggregate<S>): Loaded<S> | undefined {
+    const cached = this.entries.get(streamId);
+    return cached && cached.aggregate === aggregate ? { state: cached.state as S, revision: cached.revision } : undefined;
+  }
+
   /** Records a state seen at `revision`; an older sighting never replaces a newer one. */
   remember<S>(streamId: string, aggregate: Aggregate<S>, state: S, revision: number): Loaded<S> {
     const current = this.entries.get(streamId);

@@ -39,8 +39,7 @@ export class StreamWriter {
   async write<S>(streamId: string, aggregate: Aggregate<S>, decide: (state: S) => NewEvent[]): Promise<WriteResult<S>> {
     return this.mutex.run(streamId, async () => {
       for (let attempt = 0; attempt < this.policy.maxAttempts; attempt++) {
-        const { state, revision } = await this.cache.load(streamId, aggregate);
-        const events = decide(state);
+        const { state, revision, events } = await this.decideOn(streamId, aggregate, decide, attempt === 0);
         if (events.length === 0) return { state, revision, appended: [] };
         try {
           const result = await this.store.append(streamId, events, { expectedRevision: revision === -1 ? "no_stream" : revision });
@@ -67,5 +66,31 @@ export class StreamWriter {
       }
       throw new StreamConflict(streamId);
     });
+  }
+
+  /**
+   * Decides on the cached state without a read when that decision appends: the append's expected
+   * revision checks the state was current (a conflict re-reads), so a hot stream written only by this
+   * process costs one round trip per write, not two, inside its mutex. A no-op or a refusal
+   * (DomainError) is never answered from the cache: it is decided again on the stream as stored.
+   */
+  private async decideOn<S>(
+    streamId: string,
+    aggregate: Aggregate<S>,
+    decide: (state: S) => NewEvent[],
+    useCache: boolean,
+  ): Promise<{ state: S; revision: number; events: NewEvent[] }> {
+    const cached = useCache ? this.cache.peek(streamId, aggregate) : undefined;
+    if (cached) {
+      let events: NewEvent[] = [];
+      try {
+        events = decide(cached.state);
+      } catch {
+        // decided again below, on the stored stream
+      }
+      if (events.length > 0) return { ...cached, events };
+    }
+    const { state, revision } = await this.cache.load(streamId, aggregate);
+    return { state, revision, events: decide(state) };
   }
 }
