@@ -14,14 +14,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { NO_CONCURRENCY_CHECK, STREAM_DOES_NOT_EXIST } from "@event-driven-io/emmett";
-import { type PostgresEventStore as EmmettStore, getPostgreSQLEventStore, readMessagesBatch } from "@event-driven-io/emmett-postgresql";
+import { type PostgresEventStore as EmmettStore, readMessagesBatch } from "@event-driven-io/emmett-postgresql";
 import { type Database, createDb } from "@aidtrail/db";
 import type { TestDatabase } from "@aidtrail/testing";
 import type { Kysely } from "kysely";
 import pg from "pg";
 import { type GlobalCheckpoint, type NewEvent, PostgresEventStore, START } from "@aidtrail/event-store";
-import { type BenchContext, type BenchResult, alternate, concurrently, formatRate, median, percentile, round } from "./lib.js";
+import { type Writer, appendRun, disbursementEvent, emmettWriter, eventBytes, openEmmett } from "./emmett-anchor.js";
+import { type BenchContext, type BenchResult, alternate, concurrently, formatRate, median, round } from "./lib.js";
 
 interface Options {
   runs: number;
@@ -66,41 +66,6 @@ function parseOptions(args: readonly string[]): Options {
 // ---------------------------------------------------------------------------------------
 // Workload
 
-/** Events per stream before a writer moves on to a new one (a disbursement's life is short). */
-const EVENTS_PER_STREAM = 8;
-
-/** A realistic DisbursementRecorded: ids, amount in fen, rule inputs, who did it (~300 bytes as JSON). */
-function disbursementEvent(writer: number, n: number): NewEvent {
-  return {
-    type: "DisbursementRecorded",
-    data: {
-      disbursementId: `dsb_${writer.toString(36)}${n.toString(36).padStart(8, "0")}`,
-      programId: "prg_heating_2026",
-      householdId: `hh_${(writer * 7919 + n).toString(36).padStart(8, "0")}`,
-      memberId: null,
-      period: "2026-12",
-      status: "recorded",
-      amountFen: 120000 + (n % 500) * 100,
-      ruleVersion: 3,
-      inputs: { size: 1 + (n % 6) },
-      slotKey: null,
-    },
-    metadata: { actor: `officer-${writer}`, requestId: "7f1c8a52-5a3e-4c1b-9d0e-2b6f4e8a9c13" },
-  };
-}
-
-/** JSON size of one event as our store writes it ({t, d, m}). */
-export function eventBytes(): number {
-  const e = disbursementEvent(3, 12345);
-  return Buffer.byteLength(JSON.stringify({ t: e.type, d: e.data, m: e.metadata }), "utf8");
-}
-
-/** Appends one event to a stream the writer owns, given the writer's state; returns the new state. */
-interface Writer {
-  append(stream: string, streamLength: number, event: NewEvent): Promise<void>;
-  appendMany(stream: string, events: NewEvent[]): Promise<void>;
-}
-
 function oursWriter(store: PostgresEventStore): Writer {
   return {
     async append(stream, streamLength, event) {
@@ -110,55 +75,6 @@ function oursWriter(store: PostgresEventStore): Writer {
       await store.append(stream, events, { expectedRevision: "no_stream" });
     },
   };
-}
-
-function emmettWriter(store: EmmettStore): Writer {
-  return {
-    async append(stream, streamLength, event) {
-      // Emmett's stream version counts events (1-based): after n events it is n.
-      await store.appendToStream(stream, [{ type: event.type, data: event.data as Record<string, unknown>, metadata: event.metadata ?? {} }], {
-        expectedStreamVersion: streamLength === 0 ? STREAM_DOES_NOT_EXIST : BigInt(streamLength),
-      });
-    },
-    async appendMany(stream, events) {
-      await store.appendToStream(
-        stream,
-        events.map((e) => ({ type: e.type, data: e.data as Record<string, unknown>, metadata: e.metadata ?? {} })),
-        { expectedStreamVersion: STREAM_DOES_NOT_EXIST },
-      );
-    },
-  };
-}
-
-interface AppendRun {
-  eventsPerSec: number;
-  events: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-/** `writers` writers append one event at a time for `seconds`, each to streams of its own. */
-async function appendRun(writer: Writer, tag: string, writers: number, seconds: number): Promise<AppendRun> {
-  const latencies: number[][] = [];
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  const counts = await concurrently(writers, async (w) => {
-    const mine: number[] = [];
-    latencies.push(mine);
-    let n = 0;
-    while (performance.now() < deadline) {
-      const stream = `disbursement-${tag}-w${w}-${Math.floor(n / EVENTS_PER_STREAM)}`;
-      const t0 = performance.now();
-      await writer.append(stream, n % EVENTS_PER_STREAM, disbursementEvent(w, n));
-      mine.push(performance.now() - t0);
-      n++;
-    }
-    return n;
-  });
-  const elapsed = (performance.now() - started) / 1000;
-  const events = counts.reduce((a, b) => a + b, 0);
-  const all = latencies.flat();
-  return { eventsPerSec: events / elapsed, events, p50Ms: percentile(all, 50), p99Ms: percentile(all, 99) };
 }
 
 /** `writers` writers share `appends` appends of `size` events each, every one to a new stream. */
@@ -206,7 +122,7 @@ interface Pair {
 async function openPair(ctx: BenchContext, options: Options): Promise<Pair> {
   const oursDb = await ctx.createDatabase();
   // Emmett gets a database of its own without our schema, and a pool of the same size as ours.
-  const emmettDb = await ctx.createDatabase({ migrate: false });
+  const emmett = await openEmmett(ctx);
   // Same size and settings as createPool's, plus pg's own type parsers (see PG_OWN_PARSERS).
   const oursPool = new pg.Pool({ connectionString: oursDb.url, max: 20, application_name: "aidtrail-bench", types: pgOwnTypes });
   oursPool.on("error", () => {});
@@ -217,12 +133,9 @@ async function openPair(ctx: BenchContext, options: Options): Promise<Pair> {
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
   });
-  const emmett = getPostgreSQLEventStore(emmettDb.url, { connectionOptions: { pool: emmettDb.pool } });
   // Schemas exist before anything is timed.
-  await emmett.schema.migrate();
-  await emmett.appendToStream("schema-check", [{ type: "Warmup", data: {} }], { expectedStreamVersion: NO_CONCURRENCY_CHECK });
   await ours.append("schema-check", [{ type: "Warmup", data: {} }], { expectedRevision: "any" });
-  return { oursDb, oursKysely, emmettDb, ours, emmett };
+  return { oursDb, oursKysely, emmettDb: emmett.db, ours, emmett: emmett.store };
 }
 
 async function closePair(pair: Pair): Promise<void> {
