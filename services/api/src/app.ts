@@ -12,6 +12,7 @@ import { metrics } from "./plugins/metrics.js";
 import { openApi } from "./plugins/openapi.js";
 import { frameworkErrors, problemDetails } from "./plugins/problem-details.js";
 import { rateLimit } from "./plugins/rate-limit.js";
+import { auditRoutes, verifyPageRoutes } from "./routes/audit/index.js";
 import { healthRoutes } from "./routes/health/health-routes.js";
 import { v1Routes } from "./routes/v1-routes.js";
 
@@ -24,6 +25,8 @@ export interface AppDependencies {
   projector?: ProjectionWaiter;
   /** The projections whose lag /metrics reports. */
   projections?: readonly Projection[];
+  /** Keys and origin the /verify page trusts by default. */
+  audit?: { verifierKeys: readonly string[]; origin: string };
 }
 
 export interface AppOptions {
@@ -73,5 +76,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions = {}):
   });
   await app.register(healthRoutes, { db: deps.db });
   await app.register(v1Routes, { store: deps.eventStore, db: deps.db });
+  await app.register(auditRoutes, { db: deps.db, store: deps.eventStore });
+  await app.register(verifyPageRoutes, deps.audit ? { verifierKeys: deps.audit.verifierKeys, origin: deps.audit.origin } : {});
   return app;
 }

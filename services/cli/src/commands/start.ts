@@ -1,4 +1,5 @@
 import { type AuthKeys, buildApp, loadOrCreateJwtKey } from "@aidtrail/api";
+import { startAuditSealer } from "@aidtrail/audit/server";
 import { startProjector } from "@aidtrail/projector";
 import { allProjections } from "@aidtrail/projections";
 import closeWithGrace from "close-with-grace";
@@ -27,8 +28,17 @@ export async function start(): Promise<void> {
     log,
     onFailed: (name, position, error) => log.error({ projection: name, position: position.toString(), error }, "projection stopped"),
   });
+  const auditSealer = await startAuditSealer({ db: system.db, store: system.eventStore, log });
   const app = await buildApp(
-    { db: system.db, eventStore: system.eventStore, vault: system.vault, auth: await authKeys(config), projector, projections: allProjections },
+    {
+      db: system.db,
+      eventStore: system.eventStore,
+      vault: system.vault,
+      auth: await authKeys(config),
+      projector,
+      projections: allProjections,
+      audit: { verifierKeys: auditSealer.keys.verifierKeys, origin: auditSealer.origin },
+    },
     {
       logger: log,
       bodyLimitBytes: config.AIDTRAIL_BODY_LIMIT_BYTES,
@@ -43,6 +53,7 @@ export async function start(): Promise<void> {
     // In reverse order of opening: stop taking requests, finish projecting, then the database.
     await app.close();
     await projector.stop();
+    await auditSealer.stop();
     await system.close();
   });
   const address = await app.listen({ host: config.AIDTRAIL_HOST, port: config.AIDTRAIL_PORT });
