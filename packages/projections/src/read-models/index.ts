@@ -1,4 +1,5 @@
 import type { Projection } from "../runtime/projection.js";
+import { anomaliesProjection } from "./anomalies/projection.js";
 import { approvalQueueProjection } from "./approval-queue/projection.js";
 import { balancesProjection } from "./balances/projection.js";
 import { disbursementsProjection } from "./disbursements/projection.js";
@@ -11,6 +12,7 @@ import { programVillageSummaryProjection } from "./program-village-summary/proje
 
 export { approvalQueueProjection, balancesProjection, disbursementsProjection, dividendScheduleProjection, householdFileProjection };
 export { householdProfileProjection, loanScheduleProjection, programBudgetsProjection, programVillageSummaryProjection };
+export { anomaliesProjection };
 
 /** Every read model of issue 4, in the order the projector applies them within a batch. */
 export const allProjections: Projection[] = [
@@ -23,8 +25,11 @@ export const allProjections: Projection[] = [
   approvalQueueProjection,
   disbursementsProjection,
   programVillageSummaryProjection,
+  anomaliesProjection,
 ];
 
+export * from "./anomalies/anomaly-rules.js";
+export * from "./anomalies/queries.js";
 export * from "./approval-queue/queries.js";
 export * from "./balances/queries.js";
 export * from "./disbursements/queries.js";

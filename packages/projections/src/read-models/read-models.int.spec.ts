@@ -29,8 +29,8 @@ async function checksums(): Promise<Record<string, string>> {
 }
 
 describe("every read model", () => {
-  it("has nine projections with distinct names", () => {
-    expect(new Set(allProjections.map((p) => p.name)).size).toBe(9);
+  it("has ten projections with distinct names", () => {
+    expect(new Set(allProjections.map((p) => p.name)).size).toBe(10);
   });
 
   it("built live in small batches equals a rebuild in large batches, and two rebuilds are identical", async () => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { RouteDeps } from "../schemas/common.js";
 import type { ReadDeps } from "../schemas/read-deps.js";
+import { getAnomaliesRoute } from "./anomalies/get-anomalies.js";
 import { getDisbursementRoute } from "./disbursements/get-disbursement.js";
 import { getHouseholdFileRoute } from "./households/get-household-file.js";
 import { getHouseholdRoute } from "./households/get-household.js";
@@ -33,7 +34,7 @@ export const v1Routes: FastifyPluginAsyncZod<RouteDeps & ReadDeps> = async (app,
   ]) {
     await app.register(route, deps);
   }
-  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute, getVerificationSampleRoute]) {
+  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute, getVerificationSampleRoute, getAnomaliesRoute]) {
     await app.register(route, deps);
   }
 };

@@ -85,7 +85,7 @@ export async function defineProgram(h: ReadModelHarness, programId: string, rule
 /** Records a payment and returns its answer; throws on a refusal so a test cannot miss it. */
 export async function pay(
   h: ReadModelHarness,
-  body: { disbursementId: string; householdId: string; programId: string; period: string; amountFen: number; memberId?: string; inputs?: Record<string, unknown> },
+  body: { disbursementId: string; householdId: string; programId: string; period: string; amountFen: number; memberId?: string; inputs?: Record<string, unknown>; paidOn?: string },
   by = officer(),
 ) {
   const answer = await h.handlers.recordDisbursement({ paidOn: "2024-06-15", channel: "one_card", reference: `ref-${body.disbursementId}`, ...body }, by);
