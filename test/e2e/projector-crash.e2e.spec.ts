@@ -37,7 +37,7 @@ function startProjectorProcess(): ChildProcess {
       ...process.env,
       DATABASE_URL: database.url,
       AIDTRAIL_DATA_DIR: dataDir,
-      AIDTRAIL_PROJECTOR_BATCH_SIZE: "200",
+      AIDTRAIL_PROJECTOR_BATCH_SIZE: "500",
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "inherit", "inherit"],
@@ -61,7 +61,7 @@ it("a projector killed with SIGKILL mid-batch and restarted ends with every chec
   const total = await totalEvents();
   let kills = 0;
   // Kill it several times while it is applying, at varying moments inside batches.
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 3; round++) {
     const child = startProjectorProcess();
     const before = await applied();
     const deadline = Date.now() + 60_000;
