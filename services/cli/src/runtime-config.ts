@@ -8,6 +8,19 @@ const serverSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+const key32 = z
+  .string()
+  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded")
+  .optional();
+
+/** Personal-data keys; without them the development keys in the data folder are used. */
+const piiSchema = z
+  .object({ AIDTRAIL_PII_MASTER_KEY: key32, AIDTRAIL_PII_INDEX_KEY: key32 })
+  .refine((c) => Boolean(c.AIDTRAIL_PII_MASTER_KEY) === Boolean(c.AIDTRAIL_PII_INDEX_KEY), {
+    message: "set both AIDTRAIL_PII_MASTER_KEY and AIDTRAIL_PII_INDEX_KEY, or neither",
+    path: ["AIDTRAIL_PII_MASTER_KEY"],
+  });
+
 /** The HTTP API's settings; without a JWT key the development key in the data folder is used. */
 const apiSchema = z
   .object({
@@ -23,15 +36,20 @@ const apiSchema = z
     path: ["AIDTRAIL_JWT_SECRET"],
   });
 
-export type RuntimeConfig = ReturnType<typeof readDatabaseConfig> & z.infer<typeof serverSchema> & z.infer<typeof apiSchema>;
+export type RuntimeConfig = ReturnType<typeof readDatabaseConfig> &
+  z.infer<typeof serverSchema> &
+  z.infer<typeof apiSchema> &
+  z.infer<typeof piiSchema>;
 
 /** Every setting of `aidtrail start`, validated; one message names every bad variable. */
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const server = serverSchema.safeParse(env);
   const api = apiSchema.safeParse(env);
+  const pii = piiSchema.safeParse(env);
   const problems: string[] = [];
   if (!server.success) problems.push(...server.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
   if (!api.success) problems.push(...api.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
+  if (!pii.success) problems.push(...pii.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
   let database: ReturnType<typeof readDatabaseConfig> | undefined;
   try {
     database = readDatabaseConfig(env);
@@ -39,8 +57,8 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.message.split("\n").slice(1));
   }
-  if (problems.length > 0 || !server.success || !api.success || !database) {
+  if (problems.length > 0 || !server.success || !api.success || !pii.success || !database) {
     throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
   }
-  return { ...database, ...server.data, ...api.data };
+  return { ...database, ...server.data, ...api.data, ...pii.data };
 }

@@ -1,4 +1,4 @@
-import { type PiiVault, createPostgresPiiVault, loadOrCreateDevKeys } from "@aidtrail/commands";
+import { type PiiKeys, type PiiVault, assertPiiKeys, createPostgresPiiVault, loadOrCreateDevKeys } from "@aidtrail/commands";
 import { type Database, createDb, createPool, migrateToLatest, openDatabaseTarget } from "@aidtrail/db";
 import { domainEventSchemas } from "@aidtrail/domain";
 import { PostgresEventStore } from "@aidtrail/event-store";
@@ -12,9 +12,20 @@ export interface System {
   kind: "external" | "embedded";
   db: Kysely<Database>;
   eventStore: PostgresEventStore;
-  /** Seals national ids and bank accounts; keys from `<AIDTRAIL_DATA_DIR>/pii-keys.json` (development). */
+  /** Seals national ids and bank accounts; keys from configuration, else `<AIDTRAIL_DATA_DIR>/pii-keys.json` (development). */
   vault: PiiVault;
   close(): Promise<void>;
+}
+
+/** Production keys come from configuration; a laptop gets development keys in its data folder. */
+async function piiKeys(config: RuntimeConfig): Promise<PiiKeys> {
+  if (config.AIDTRAIL_PII_MASTER_KEY && config.AIDTRAIL_PII_INDEX_KEY) {
+    return assertPiiKeys({
+      masterKey: Buffer.from(config.AIDTRAIL_PII_MASTER_KEY, "base64"),
+      indexKey: Buffer.from(config.AIDTRAIL_PII_INDEX_KEY, "base64"),
+    });
+  }
+  return loadOrCreateDevKeys(config.AIDTRAIL_DATA_DIR);
 }
 
 export async function openSystem(config: RuntimeConfig, log: pino.Logger): Promise<System> {
@@ -30,7 +41,7 @@ export async function openSystem(config: RuntimeConfig, log: pino.Logger): Promi
     throw error;
   }
   const eventStore = new PostgresEventStore({ db, url: target.url, registry: domainEventSchemas });
-  const vault = createPostgresPiiVault(db, await loadOrCreateDevKeys(config.AIDTRAIL_DATA_DIR));
+  const vault = createPostgresPiiVault(db, await piiKeys(config));
   return {
     url: target.url,
     kind: target.kind,
