@@ -1,7 +1,7 @@
 import { type PiiKeys, type PiiVault, assertPiiKeys, createPostgresPiiVault, loadOrCreateDevKeys } from "@aidtrail/commands";
 import { type Database, createDb, createPool, migrateToLatest, openDatabaseTarget } from "@aidtrail/db";
 import { domainEventSchemas } from "@aidtrail/domain";
-import { PostgresEventStore } from "@aidtrail/event-store";
+import { type EventStore, createEventStoreFromEnv } from "@aidtrail/event-store";
 import type { Kysely } from "kysely";
 import type pino from "pino";
 import type { RuntimeConfig } from "./runtime-config.js";
@@ -11,7 +11,8 @@ export interface System {
   url: string;
   kind: "external" | "embedded";
   db: Kysely<Database>;
-  eventStore: PostgresEventStore;
+  /** PostgreSQL unless EVENT_STORE=eventstoredb; read models and checkpoints stay in PostgreSQL. */
+  eventStore: EventStore;
   /** Seals national ids and bank accounts; keys from configuration, else `<AIDTRAIL_DATA_DIR>/pii-keys.json` (development). */
   vault: PiiVault;
   close(): Promise<void>;
@@ -40,7 +41,7 @@ export async function openSystem(config: RuntimeConfig, log: pino.Logger): Promi
     await target.stop();
     throw error;
   }
-  const eventStore = new PostgresEventStore({ db, url: target.url, registry: domainEventSchemas });
+  const eventStore = createEventStoreFromEnv({ db, databaseUrl: target.url, registry: domainEventSchemas });
   const vault = createPostgresPiiVault(db, await piiKeys(config));
   return {
     url: target.url,
