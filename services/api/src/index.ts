@@ -6,3 +6,4 @@ export type { AuthKeys } from "./plugins/authentication.js";
 export type { ProjectionWaiter } from "./plugins/command-handlers.js";
 export * from "./problems/problem.js";
 export * from "./problems/domain-error-status.js";
+export * from "./reports/summary-report-formats.js";

@@ -39,5 +39,6 @@ export * from "./household-profile/queries.js";
 export * from "./loan-schedule/queries.js";
 export * from "./program-budgets/queries.js";
 export * from "./program-village-summary/queries.js";
+export * from "./summary-report/summary-report.js";
 export type { DisbursementStatus } from "./disbursements/projection.js";
 export type { ProfileMember } from "./household-profile/projection.js";

@@ -8,3 +8,4 @@ export * from "./build-programs.js";
 export * from "./build-payments.js";
 export * from "./build-township.js";
 export * from "./record-township.js";
+export * from "./seed-comparison.js";

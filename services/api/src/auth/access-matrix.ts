@@ -50,6 +50,7 @@ export const accessMatrix = {
   "POST /v1/disbursements/:id/reversal": { roles: ["officer"], scope: { kind: "disbursement", from: "params", field: "id" } },
   "POST /v1/verifications": { roles: ["inspector"], scope: { kind: "disbursement", from: "body", field: "disbursementId" } },
   "GET /v1/anomalies": { roles: ["auditor", "inspector"], scope: { kind: "village", from: "query", field: "villageId", optional: true } },
+  "GET /v1/reports/summary": { roles: ["auditor", "admin"], scope: { kind: "township" } },
   "GET /v1/verifications/sample": { roles: ["inspector", "auditor"], scope: { kind: "village", from: "query", field: "villageId", optional: true } },
 } as const satisfies Record<string, RouteAccess>;
 

@@ -5,6 +5,7 @@ import { getAnomaliesRoute } from "./anomalies/get-anomalies.js";
 import { getDisbursementRoute } from "./disbursements/get-disbursement.js";
 import { getHouseholdFileRoute } from "./households/get-household-file.js";
 import { getHouseholdRoute } from "./households/get-household.js";
+import { getSummaryReportRoute } from "./reports/get-summary-report.js";
 import { getLoanScheduleRoute } from "./loans/get-loan-schedule.js";
 import { getProgramBudgetRoute } from "./programs/get-program-budget.js";
 import { getDividendScheduleRoute } from "./schedules/get-dividend-schedule.js";
@@ -34,7 +35,7 @@ export const v1Routes: FastifyPluginAsyncZod<RouteDeps & ReadDeps> = async (app,
   ]) {
     await app.register(route, deps);
   }
-  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute, getVerificationSampleRoute, getAnomaliesRoute]) {
+  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute, getVerificationSampleRoute, getAnomaliesRoute, getSummaryReportRoute]) {
     await app.register(route, deps);
   }
 };
