@@ -1,7 +1,6 @@
 import { StreamConflict } from "@aidtrail/domain";
 import { type EventStore, type NewEvent, type RecordedEvent, WrongExpectedRevision } from "@aidtrail/event-store";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelay, sleep } from "../backoff.js";
-import { KeyedMutex } from "../keyed-mutex.js";
 import type { Aggregate } from "./aggregate.js";
 import { StreamStateCache } from "./stream-state-cache.js";
 
@@ -13,14 +12,29 @@ export interface WriteResult<S> {
   appended: RecordedEvent[];
 }
 
+interface PendingWrite {
+  aggregate: Aggregate<unknown>;
+  decide: (state: unknown) => NewEvent[];
+  resolve: (result: WriteResult<unknown>) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { events: NewEvent[]; state: unknown } | { error: unknown };
+
+/** Writes decided together and appended as one; bounded so one append stays small. */
+const MAX_GROUP = 64;
+
 /**
- * Load → decide → append with the revision read, for one stream. A conflict means someone else
- * wrote first: re-read and decide again (bounded, jittered). Writers in this process queue on
- * a per-stream mutex, so conflicts only come from other processes.
+ * Load → decide → append with the revision read, for one stream. Writers of one stream in this
+ * process queue, and whoever is waiting when the stream comes free is decided together: each
+ * decision sees the state left by the ones before it, and all their events go out in ONE append
+ * with one expected revision. A hot stream (a program's budget) thus takes many payments per
+ * round trip, with exactly the outcome of deciding them one after another. A conflict means
+ * another process wrote first: re-read and decide the group again (bounded, jittered).
  */
 export class StreamWriter {
   readonly cache: StreamStateCache;
-  private readonly mutex = new KeyedMutex();
+  private readonly queues = new Map<string, PendingWrite[]>();
 
   constructor(
     private readonly store: EventStore,
@@ -36,61 +50,146 @@ export class StreamWriter {
   }
 
   /** Runs `decide` on the stream's current state and appends what it returns; DomainErrors pass through. */
-  async write<S>(streamId: string, aggregate: Aggregate<S>, decide: (state: S) => NewEvent[]): Promise<WriteResult<S>> {
-    return this.mutex.run(streamId, async () => {
-      for (let attempt = 0; attempt < this.policy.maxAttempts; attempt++) {
-        const { state, revision, events } = await this.decideOn(streamId, aggregate, decide, attempt === 0);
-        if (events.length === 0) return { state, revision, appended: [] };
-        try {
-          const result = await this.store.append(streamId, events, { expectedRevision: revision === -1 ? "no_stream" : revision });
-          const recordedAt = new Date();
-          const appended = events.map(
-            (e, i): RecordedEvent => ({
-              position: result.positions[i] ?? 0n,
-              transactionId: result.checkpoint.transactionId,
-              streamId,
-              revision: revision + 1 + i,
-              type: e.type,
-              data: e.data,
-              metadata: e.metadata ?? {},
-              recordedAt,
-            }),
-          );
-          const next = appended.reduce(aggregate.evolve, state);
-          this.cache.remember(streamId, aggregate, next, result.nextRevision);
-          return { state: next, revision: result.nextRevision, appended };
-        } catch (error) {
-          if (!(error instanceof WrongExpectedRevision)) throw error;
-          await sleep(backoffDelay(this.policy, attempt));
-        }
+  write<S>(streamId: string, aggregate: Aggregate<S>, decide: (state: S) => NewEvent[]): Promise<WriteResult<S>> {
+    return new Promise<WriteResult<S>>((resolve, reject) => {
+      const queue = this.queues.get(streamId);
+      const pending: PendingWrite = {
+        aggregate: aggregate as Aggregate<unknown>,
+        decide: decide as (state: unknown) => NewEvent[],
+        resolve: resolve as (result: WriteResult<unknown>) => void,
+        reject,
+      };
+      if (queue) {
+        queue.push(pending);
+        return;
       }
-      throw new StreamConflict(streamId);
+      this.queues.set(streamId, [pending]);
+      void this.drain(streamId);
     });
   }
 
+  /** Writes the stream's queue group by group until it is empty, then lets the stream go. */
+  private async drain(streamId: string): Promise<void> {
+    const queue = this.queues.get(streamId)!;
+    while (queue.length > 0) {
+      // One aggregate per group: a stream is always folded the same way, but do not assume it.
+      const aggregate = queue[0]!.aggregate;
+      let size = 0;
+      while (size < queue.length && size < MAX_GROUP && queue[size]!.aggregate === aggregate) size++;
+      const group = queue.splice(0, size);
+      try {
+        await this.writeGroup(streamId, aggregate, group);
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+    }
+    this.queues.delete(streamId);
+  }
+
+  private async writeGroup(streamId: string, aggregate: Aggregate<unknown>, group: PendingWrite[]): Promise<void> {
+    for (let attempt = 0; attempt < this.policy.maxAttempts; attempt++) {
+      const { state, revision, outcomes } = await this.decideGroup(streamId, aggregate, group, attempt === 0);
+      const events = outcomes.flatMap((o) => ("events" in o ? o.events : []));
+      if (events.length === 0) {
+        settle(group, outcomes, () => ({ revision, appended: [] }));
+        return;
+      }
+      try {
+        const result = await this.store.append(streamId, events, { expectedRevision: revision === -1 ? "no_stream" : revision });
+        const recordedAt = new Date();
+        const recorded = events.map(
+          (e, i): RecordedEvent => ({
+            position: result.positions[i] ?? 0n,
+            transactionId: result.checkpoint.transactionId,
+            streamId,
+            revision: revision + 1 + i,
+            type: e.type,
+            data: e.data,
+            metadata: e.metadata ?? {},
+            recordedAt,
+          }),
+        );
+        const next = recorded.reduce(aggregate.evolve, state);
+        this.cache.remember(streamId, aggregate, next, result.nextRevision);
+        // Hand each writer its own slice of the append, and the state right after it.
+        let offset = 0;
+        settle(group, outcomes, (outcome) => {
+          const mine = recorded.slice(offset, offset + outcome.events.length);
+          offset += outcome.events.length;
+          return { revision: mine.at(-1)?.revision ?? revision + offset, appended: mine };
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+        await sleep(backoffDelay(this.policy, attempt));
+      }
+    }
+    throw new StreamConflict(streamId);
+  }
+
   /**
-   * Decides on the cached state without a read when that decision appends: the append's expected
-   * revision checks the state was current (a conflict re-reads), so a hot stream written only by this
-   * process costs one round trip per write, not two, inside its mutex. A no-op or a refusal
-   * (DomainError) is never answered from the cache: it is decided again on the stream as stored.
+   * Decides every write of the group in order, each on the state the previous ones leave. The
+   * first attempt may use the cached state without a read when every decision appends: the
+   * expected revision checks it was current. A refusal or a no-op is never answered from the
+   * cache: the group is decided again on the stream as stored.
    */
-  private async decideOn<S>(
+  private async decideGroup(
     streamId: string,
-    aggregate: Aggregate<S>,
-    decide: (state: S) => NewEvent[],
+    aggregate: Aggregate<unknown>,
+    group: readonly PendingWrite[],
     useCache: boolean,
-  ): Promise<{ state: S; revision: number; events: NewEvent[] }> {
+  ): Promise<{ state: unknown; revision: number; outcomes: Outcome[] }> {
     const cached = useCache ? this.cache.peek(streamId, aggregate) : undefined;
     if (cached) {
-      let events: NewEvent[] = [];
-      try {
-        events = decide(cached.state);
-      } catch {
-        // decided again below, on the stored stream
-      }
-      if (events.length > 0) return { ...cached, events };
+      const outcomes = decideInOrder(streamId, aggregate, group, cached.state, cached.revision);
+      if (outcomes.every((o) => "events" in o && o.events.length > 0)) return { ...cached, outcomes };
     }
     const { state, revision } = await this.cache.load(streamId, aggregate);
-    return { state, revision, events: decide(state) };
+    return { state, revision, outcomes: decideInOrder(streamId, aggregate, group, state, revision) };
   }
+}
+
+function decideInOrder(
+  streamId: string,
+  aggregate: Aggregate<unknown>,
+  group: readonly PendingWrite[],
+  initial: unknown,
+  revision: number,
+): Outcome[] {
+  let state = initial;
+  let next = revision;
+  return group.map((write): Outcome => {
+    try {
+      const events = write.decide(state);
+      // Provisional records: evolve needs recorded events; positions are filled in after the append.
+      for (const e of events) {
+        next++;
+        state = aggregate.evolve(state, {
+          position: 0n,
+          transactionId: 0n,
+          streamId,
+          revision: next,
+          type: e.type,
+          data: e.data,
+          metadata: e.metadata ?? {},
+          recordedAt: new Date(0),
+        });
+      }
+      return { events, state };
+    } catch (error) {
+      return { error };
+    }
+  });
+}
+
+function settle(
+  group: readonly PendingWrite[],
+  outcomes: readonly Outcome[],
+  written: (outcome: { events: NewEvent[]; state: unknown }) => { revision: number; appended: RecordedEvent[] },
+): void {
+  group.forEach((write, i) => {
+    const outcome = outcomes[i]!;
+    if ("error" in outcome) write.reject(outcome.error);
+    else write.resolve({ state: outcome.state, ...written(outcome) });
+  });
 }
