@@ -1,8 +1,11 @@
 import { AuditConfigError } from "@aidtrail/audit/server";
 import { ConfigError, EmbeddedPostgresError, MigrationFailed } from "@aidtrail/db";
+import { demo } from "./commands/demo.js";
 import { migrate } from "./commands/migrate.js";
 import { projector } from "./commands/projector.js";
 import { replay } from "./commands/replay.js";
+import { report } from "./commands/report.js";
+import { sample } from "./commands/sample.js";
 import { start } from "./commands/start.js";
 import { token } from "./commands/token.js";
 import { verify } from "./commands/verify.js";
@@ -19,6 +22,9 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   verify: { run: (args) => verify(args), help: "replay the whole log and check every leaf, tile and signed checkpoint; names the first mismatching position" },
   "verify-receipt": { run: (args) => verifyReceiptCommand(args), help: "check a receipt offline: verify-receipt FILE --key VKEY" },
   "verify-consistency": { run: (args) => verifyConsistencyCommand(args), help: "check that every signed checkpoint extends the one before" },
+  report: { run: (args) => report(args), help: "summary report from the running API: --from --to [--format json|csv|xlsx] [--out FILE]" },
+  sample: { run: (args) => sample(args), help: "draw the seeded field-visit sample per village: --seed --from --to [--per-village N]" },
+  demo: { run: (args) => demo(args), help: "load the cc township through the running API and compare the first-half report with cc-township.json" },
 };
 
 function usage(): string {
