@@ -1,6 +1,7 @@
 import { AuditConfigError } from "@aidtrail/audit/server";
 import { ConfigError, EmbeddedPostgresError, MigrationFailed } from "@aidtrail/db";
 import { demo } from "./commands/demo.js";
+import { importCommand } from "./commands/import.js";
 import { migrate } from "./commands/migrate.js";
 import { projector } from "./commands/projector.js";
 import { replay } from "./commands/replay.js";
@@ -24,6 +25,7 @@ const commands: Record<string, { run: (args: string[]) => Promise<void>; help: s
   "verify-consistency": { run: (args) => verifyConsistencyCommand(args), help: "check that every signed checkpoint extends the one before" },
   report: { run: (args) => report(args), help: "summary report from the running API: --from --to [--format json|csv|xlsx] [--out FILE]" },
   sample: { run: (args) => sample(args), help: "draw the seeded field-visit sample per village: --seed --from --to [--per-village N]" },
+  import: { run: (args) => importCommand(args), help: "import households|disbursements FILE (CSV or XLSX) through the running API: validated first, all-or-nothing; --dry-run" },
   demo: { run: (args) => demo(args), help: "load the cc township through the running API and compare the first-half report with cc-township.json" },
 };
 
