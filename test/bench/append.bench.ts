@@ -21,7 +21,7 @@ import type { Kysely } from "kysely";
 import pg from "pg";
 import { type GlobalCheckpoint, type NewEvent, PostgresEventStore, START } from "@aidtrail/event-store";
 import { type Writer, appendRun, disbursementEvent, emmettWriter, eventBytes, openEmmett } from "./emmett-anchor.js";
-import { type BenchContext, type BenchResult, alternate, concurrently, formatRate, median, round } from "./lib.js";
+import { type BenchContext, type BenchResult, alternate, concurrently, formatRate, median, round, flagValue, positiveFlag } from "./lib.js";
 
 interface Options {
   runs: number;
@@ -37,17 +37,8 @@ interface Options {
 }
 
 function parseOptions(args: readonly string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const num = (flag: string, fallback: number): number => {
-    const v = value(flag);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, got ${v}`);
-    return n;
-  };
+  const value = (flag: string) => flagValue(args, flag);
+  const num = (flag: string, fallback: number) => positiveFlag(args, flag, fallback);
   const optionalNum = (flag: string): number | undefined => (value(flag) === undefined ? undefined : num(flag, 0));
   return {
     runs: num("--runs", 5),

@@ -30,7 +30,7 @@ import { randomUUID } from "node:crypto";
 import { type TestDatabase, freePort } from "@aidtrail/testing";
 import autocannon from "autocannon";
 import { type EmmettAnchor, appendRun, openEmmett } from "./emmett-anchor.js";
-import { type BenchContext, type BenchResult, alternate, formatRate, median, round } from "./lib.js";
+import { type BenchContext, type BenchResult, alternate, formatRate, median, round, flagValue, positiveFlag } from "./lib.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.resolve(here, "../../services/cli/bin/aidtrail.js");
@@ -50,17 +50,8 @@ interface Options {
 }
 
 function parseOptions(args: readonly string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const num = (flag: string, fallback: number): number => {
-    const v = value(flag);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, got ${v}`);
-    return n;
-  };
+  const value = (flag: string) => flagValue(args, flag);
+  const num = (flag: string, fallback: number) => positiveFlag(args, flag, fallback);
   const modes = (value("--modes") ?? "wait,nowait").split(",").filter(Boolean);
   for (const m of modes) if (m !== "wait" && m !== "nowait") throw new Error(`--modes takes wait and/or nowait, got ${m}`);
   const cpuProf = value("--cpu-prof");

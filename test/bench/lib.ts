@@ -100,3 +100,18 @@ export async function concurrently<T>(n: number, worker: (i: number) => Promise<
 export function formatRate(eventsPerSec: number): string {
   return `${Math.round(eventsPerSec).toLocaleString("en-US")} events/s`;
 }
+
+/** The value after `flag` in a bench's arguments (`--runs 5` → "5"), if given. */
+export function flagValue(args: readonly string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** A positive number flag, or `fallback` when absent; anything else stops the bench with a clear message. */
+export function positiveFlag(args: readonly string[], flag: string, fallback: number): number {
+  const v = flagValue(args, flag);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} needs a positive number, got ${v}`);
+  return n;
+}

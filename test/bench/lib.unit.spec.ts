@@ -34,3 +34,14 @@ describe("bench helpers", () => {
     expect(out).toEqual({ a: [0, 1, 2], b: [0, 10, 20] });
   });
 });
+
+describe("bench flags", () => {
+  it("reads a flag's value and refuses a non-positive number", async () => {
+    const { flagValue, positiveFlag } = await import("./lib.js");
+    expect(flagValue(["--runs", "5"], "--runs")).toBe("5");
+    expect(flagValue([], "--runs")).toBeUndefined();
+    expect(positiveFlag(["--runs", "3"], "--runs", 5)).toBe(3);
+    expect(positiveFlag([], "--runs", 5)).toBe(5);
+    expect(() => positiveFlag(["--runs", "0"], "--runs", 5)).toThrow(/positive number/);
+  });
+});

@@ -3,6 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@aidtrail/db";
+import { withTimeout } from "./with-timeout.js";
 
 export interface ProvidedPostgres {
   /** URL of a maintenance database where test databases can be created. */
@@ -53,22 +54,6 @@ async function tryTestcontainers(log: (line: string) => void): Promise<ProvidedP
       await container.stop();
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** A TCP port nobody listens on right now. */
