@@ -10,13 +10,14 @@ import type {
   RecordedEvent,
 } from "./event-store.js";
 import { type ValidationOptions, revisionMatches, validateAppend } from "./event-validation.js";
+import { Wakeups } from "./wakeups.js";
 
 /** Same semantics as the PostgreSQL store, in one process: for unit tests and tools. */
 export class InMemoryEventStore implements EventStore {
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
   private nextTransactionId = 1n;
-  private waiters = new Set<() => void>();
+  private readonly wakeups = new Wakeups();
 
   constructor(private readonly options: ValidationOptions = {}) {}
 
@@ -43,7 +44,7 @@ export class InMemoryEventStore implements EventStore {
     });
     this.log.push(...recorded);
     this.streams.set(streamId, [...stream, ...recorded]);
-    for (const wake of [...this.waiters]) wake();
+    this.wakeups.wake();
     const last = recorded[recorded.length - 1]!;
     return {
       nextRevision: last.revision,
@@ -75,18 +76,10 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async waitForEvents(after: GlobalCheckpoint, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const seen = this.wakeups.generation;
     const last = this.log[this.log.length - 1];
-    if ((last && isAfter(last, after)) || signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-      signal?.addEventListener("abort", done, { once: true });
-    });
+    if (last && isAfter(last, after)) return;
+    await this.wakeups.waitForChange(seen, timeoutMs, signal);
   }
 
   async close(): Promise<void> {}

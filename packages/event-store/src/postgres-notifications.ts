@@ -1,4 +1,5 @@
 import pg from "pg";
+import { Wakeups } from "./wakeups.js";
 
 export const EVENTS_CHANNEL = "aidtrail_events";
 
@@ -7,13 +8,16 @@ export const EVENTS_CHANNEL = "aidtrail_events";
  * waiter that captured the generation before reading can never miss a wake-up.
  */
 export class PostgresNotifications {
-  generation = 0;
+  private readonly wakeups = new Wakeups();
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
-  private waiters = new Set<() => void>();
   private closed = false;
 
   constructor(private readonly url: string) {}
+
+  get generation(): number {
+    return this.wakeups.generation;
+  }
 
   /** Starts listening if not yet; failures are retried on the next call. */
   async ensureListening(): Promise<void> {
@@ -26,29 +30,17 @@ export class PostgresNotifications {
 
   /** Resolves when a notification arrives after `generation`, on timeout, or on abort. */
   waitForChange(generation: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.generation !== generation || signal?.aborted || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-      signal?.addEventListener("abort", done, { once: true });
-    });
+    return this.wakeups.waitForChange(generation, timeoutMs, signal);
   }
 
   /** Wakes waiters in this process, as a notification would. */
   wakeLocal(): void {
-    this.generation++;
-    this.wakeAll();
+    this.wakeups.wake();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.wakeAll();
+    this.wakeups.close();
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => {});
@@ -56,10 +48,7 @@ export class PostgresNotifications {
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: "aidtrail-listen" });
-    client.on("notification", () => {
-      this.generation++;
-      this.wakeAll();
-    });
+    client.on("notification", () => this.wakeups.wake());
     client.on("error", () => {
       // Lost connection: forget it; waiters fall back to their timeouts and the next wait reconnects.
       if (this.client === client) this.client = undefined;
@@ -73,11 +62,7 @@ export class PostgresNotifications {
     }
     this.client = client;
     // Anything committed while we were not listening must be looked at.
-    this.generation++;
-    this.wakeAll();
+    this.wakeups.wake();
   }
 
-  private wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
-  }
 }

@@ -1,4 +1,5 @@
 import { type AllStreamSubscription, END, type EventStoreDBClient, excludeSystemEvents } from "@eventstore/db-client";
+import { Wakeups } from "../wakeups.js";
 
 const CONFIRMATION_TIMEOUT_MS = 5_000;
 
@@ -10,10 +11,13 @@ const CONFIRMATION_TIMEOUT_MS = 5_000;
 export class AllStreamWakeups {
   private subscription: AllStreamSubscription | undefined;
   private confirmed: Promise<void> | undefined;
-  private waiters = new Set<() => void>();
+  private readonly wakeups = new Wakeups();
   private closed = false;
+
   /** Bumped on every appended event; a waiter compares against the value it saw. */
-  generation = 0;
+  get generation(): number {
+    return this.wakeups.generation;
+  }
 
   constructor(private readonly client: EventStoreDBClient) {}
 
@@ -39,41 +43,26 @@ export class AllStreamWakeups {
           this.subscription = undefined;
           this.confirmed = undefined;
         }
-        this.wake();
+        this.wakeups.wake();
       };
       subscription.on("error", lost);
       subscription.on("close", lost);
     });
-    subscription.on("data", () => this.wake());
+    subscription.on("data", () => this.wakeups.wake());
     return this.confirmed;
   }
 
   /** Resolves when the generation moves past `seen`, after `timeoutMs`, or on abort. */
   waitForChange(seen: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.generation !== seen || this.closed || signal?.aborted) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-      signal?.addEventListener("abort", done, { once: true });
-    });
+    return this.wakeups.waitForChange(seen, timeoutMs, signal);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.wake();
+    this.wakeups.close();
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.unsubscribe().catch(() => {});
   }
 
-  private wake(): void {
-    this.generation++;
-    for (const waiter of [...this.waiters]) waiter();
-  }
 }
