@@ -35,6 +35,28 @@ export class Lease {
     return rows.length === 1;
   }
 
+  /**
+   * Inside one of several concurrent apply transactions: checks we still own the lease and
+   * share-locks its row, so a takeover waits for every one of them without their queueing on
+   * each other (`holdWithin` takes the row exclusively). Extend it with `renew` between batches.
+   */
+  async checkWithin(trx: Transaction<any>): Promise<boolean> {
+    const { rows } = await sql<{ owner: string }>`
+      select owner from projector_leases
+      where name = ${this.name} and owner = ${this.owner} and expires_at > now()
+      for share`.execute(trx);
+    return rows.length === 1;
+  }
+
+  /** Extends the lease if we still own it; false when it expired or was taken over. */
+  async renew(db: Kysely<any>): Promise<boolean> {
+    const { rows } = await sql<{ owner: string }>`
+      update projector_leases set expires_at = now() + ${`${this.ttlMs} milliseconds`}::interval
+      where name = ${this.name} and owner = ${this.owner} and expires_at > now()
+      returning owner`.execute(db);
+    return rows.length === 1;
+  }
+
   async release(db: Kysely<any>): Promise<void> {
     await sql`delete from projector_leases where name = ${this.name} and owner = ${this.owner}`.execute(db);
   }

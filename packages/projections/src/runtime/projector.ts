@@ -102,6 +102,53 @@ export class Projector {
     return { applied, after, caughtUp: false };
   }
 
+  /**
+   * Applies a batch already read to each running projection in a transaction of its own,
+   * `parallelism` of them at a time, so PostgreSQL works on several while this process folds
+   * the next (rebuilds: every projection has its own schema and checkpoint, and each
+   * transaction still holds its batch together with its checkpoint). With `asyncCommit` the
+   * transactions commit without waiting for the WAL flush: a crash can lose the last ones,
+   * their checkpoints with them, so those events are applied again — never twice.
+   */
+  async applyEach(
+    events: readonly RecordedEvent[],
+    options: { parallelism?: number; asyncCommit?: boolean } = {},
+  ): Promise<{ applied: number; running: number; reached: GlobalCheckpoint | undefined }> {
+    await this.prepare();
+    const { projections } = this.options;
+    const results: Array<{ applied: number; reached: GlobalCheckpoint | undefined }> = [];
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < projections.length; i = next++) {
+        results[i] = await this.applyAlone(projections[i]!, events, options.asyncCommit === true);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallelism ?? 1, projections.length)) }, worker));
+    const reached = results.map((r) => r.reached).filter((r): r is GlobalCheckpoint => r !== undefined);
+    return { applied: results.reduce((n, r) => n + r.applied, 0), running: reached.length, reached: lowest(reached) };
+  }
+
+  /** One projection, one transaction; `reached` is undefined when the projection has stopped. */
+  private async applyAlone(
+    projection: Projection,
+    events: readonly RecordedEvent[],
+    asyncCommit: boolean,
+  ): Promise<{ applied: number; reached: GlobalCheckpoint | undefined }> {
+    const { db, lease } = this.options;
+    const schema = this.schemaOf(projection);
+    return db.transaction().execute(async (trx) => {
+      if (asyncCommit) await sql`set local synchronous_commit = off`.execute(trx);
+      if (!(await lease.checkWithin(trx))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+      const state = await readCheckpoint(trx, schema, true);
+      if (state.status !== "running") return { applied: 0, reached: undefined };
+      const mine = events.filter((e) => compareCheckpoints(e, state.checkpoint) > 0);
+      if (mine.length === 0) return { applied: 0, reached: state.checkpoint };
+      const done = await this.applyGuarded(trx, projection, schema, mine);
+      // A projection that stopped on a poison event in this batch is no longer running.
+      return { applied: done.applied, reached: done.applied === mine.length ? done.reached : undefined };
+    });
+  }
+
   /** Applies with a savepoint; on failure finds the first event that fails alone and stops there. */
   private async applyGuarded(
     trx: Transaction<any>,

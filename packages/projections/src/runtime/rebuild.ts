@@ -1,7 +1,7 @@
-import type { EventStore } from "@aidtrail/event-store";
+import { type EventStore, type GlobalCheckpoint, START } from "@aidtrail/event-store";
 import { type Kysely, sql } from "kysely";
 import { ensureProjectionSchema, readCheckpoint } from "./checkpoint-store.js";
-import { Lease } from "./lease.js";
+import { Lease, LeaseLost } from "./lease.js";
 import { type Projection, liveSchema, rebuildSchema } from "./projection.js";
 import { Projector, type ProjectorLog } from "./projector.js";
 
@@ -18,6 +18,8 @@ export interface RebuildOptions {
   batchSize?: number;
   log?: ProjectorLog;
   onProgress?: (progress: RebuildProgress) => void;
+  /** Projections applied at once, each in a transaction of its own (default 3). */
+  parallelism?: number;
   /** Stop before the swap (benchmarks, dry runs). */
   swap?: boolean;
 }
@@ -41,25 +43,40 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ app
     projections,
     lease,
     schemaOf: (p) => rebuildSchema(p.name),
-    batchSize: options.batchSize ?? 5_000,
     ...(options.log ? { log: options.log } : {}),
   });
+  const batchSize = options.batchSize ?? 10_000;
   const started = performance.now();
   let applied = 0;
   let lastReport = 0;
+  const report = (done: boolean) => {
+    const now = performance.now();
+    if (!options.onProgress || (now - lastReport <= 250 && !done)) return;
+    lastReport = now;
+    const elapsedMs = now - started;
+    options.onProgress({ applied, elapsedMs, eventsPerSecond: applied / Math.max(elapsedMs / 1000, 0.001) });
+  };
   try {
+    // The schemas are fresh: every projection starts from the beginning of the log.
+    const read = (after: GlobalCheckpoint) => {
+      const next = store.readAll({ after, limit: batchSize });
+      next.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+      return next;
+    };
+    let next = read(START);
     for (;;) {
-      const outcome = await projector.runOnce();
-      // Count events, not event × projection applications.
-      if (outcome.applied > 0) applied = Number((await readCheckpoint(db, rebuildSchema(projections[0]!.name))).applied);
-      const now = performance.now();
-      if (options.onProgress && (now - lastReport > 250 || outcome.caughtUp)) {
-        lastReport = now;
-        const elapsedMs = now - started;
-        options.onProgress({ applied, elapsedMs, eventsPerSecond: applied / Math.max(elapsedMs / 1000, 0.001) });
-      }
-      if (outcome.caughtUp) break;
+      const events = await next;
+      if (events.length === 0) break;
+      // The read is outside the apply transactions: the next batch loads while this one applies.
+      next = read(events[events.length - 1]!);
+      if (!(await lease.renew(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+      const outcome = await projector.applyEach(events, { parallelism: options.parallelism ?? 3, asyncCommit: true });
+      if (outcome.running === 0) break;
+      applied += events.length;
+      report(false);
     }
+    await next.catch(() => {});
+    report(true);
     for (const p of projections) {
       const state = await readCheckpoint(db, rebuildSchema(p.name));
       if (state.status === "failed") throw new Error(`rebuild of ${p.name} stopped: ${state.error}`);
