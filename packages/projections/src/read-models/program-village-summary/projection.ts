@@ -173,11 +173,11 @@ async function bumpCounters(
 ): Promise<Map<string, number>> {
   const after = new Map<string, number>();
   if (deltas.length === 0) return after;
-  const rows = deltas.map((d) => ({ program_id: d.program_id, period: d.period, id: d[idColumn], payments: d.payments }));
   const { rows: out } = await sql<{ program_id: string; period: string; id: string; payments: number }>`
     insert into ${sql.id(table)} as c (program_id, period, ${sql.id(idColumn)}, payments)
     select r.program_id, r.period, r.id, r.payments
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(program_id text, period text, id text, payments int)
+    from unnest(${deltas.map((d) => d.program_id)}::text[], ${deltas.map((d) => d.period)}::text[],
+                ${deltas.map((d) => d[idColumn] as string)}::text[], ${deltas.map((d) => d.payments)}::int[]) as r(program_id, period, id, payments)
     on conflict (program_id, period, ${sql.id(idColumn)}) do update set payments = c.payments + excluded.payments
     returning program_id, period, ${sql.id(idColumn)} as id, payments`.execute(trx);
   for (const r of out) after.set(`${r.program_id}\u0000${r.period}\u0000${r.id}`, r.payments);

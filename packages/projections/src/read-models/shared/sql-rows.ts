@@ -1,6 +1,6 @@
 import { type Transaction, sql } from "kysely";
 
-/** Column name → PostgreSQL type, as `jsonb_to_recordset` needs it to read the rows back. */
+/** Column name → PostgreSQL type, as `unnest` needs it to read the rows back. */
 export type ColumnTypes = Readonly<Record<string, string>>;
 
 export interface UpsertOptions {
@@ -14,9 +14,11 @@ export interface UpsertOptions {
 }
 
 /**
- * Writes any number of rows in one statement: the rows travel as one JSON parameter and are
- * unpacked by `jsonb_to_recordset`, so a batch costs one round trip, not one per row.
- * Rows must have distinct keys (fold the batch first).
+ * Writes any number of rows in one statement: each column travels as one array parameter and
+ * the rows are zipped back by `unnest`, so a batch costs one round trip, not one per row, and
+ * PostgreSQL parses plain arrays rather than a JSON document (several times cheaper for wide
+ * rows). Rows must have distinct keys (fold the batch first). Values of json/jsonb columns are
+ * sent as their JSON text; JSON null and a missing value are SQL NULL, as in `jsonb_to_recordset`.
  */
 export async function upsertRows(
   trx: Transaction<any>,
@@ -28,7 +30,16 @@ export async function upsertRows(
   if (rows.length === 0) return;
   const names = Object.keys(columns);
   const list = sql.join(names.map((n) => sql.id(n)));
-  const record = sql.raw(names.map((n) => `"${n}" ${columns[n]}`).join(", "));
+  const arrays = names.map((n) => {
+    const json = columns[n] === "jsonb" || columns[n] === "json";
+    let literal = "{";
+    for (let i = 0; i < rows.length; i++) {
+      const v = (rows[i] as Record<string, unknown>)[n];
+      if (i > 0) literal += ",";
+      literal += v === undefined || v === null ? "NULL" : arrayElement(json ? JSON.stringify(v) : v);
+    }
+    return sql`${`${literal}}`}::${sql.raw(`${columns[n]}[]`)}`;
+  });
   const set =
     options.set === "all"
       ? Object.fromEntries(names.filter((n) => !options.key.includes(n)).map((n) => [n, `excluded."${n}"`]))
@@ -40,8 +51,17 @@ export async function upsertRows(
       : sql`on conflict (${sql.join(options.key.map((k) => sql.id(k)))}) do update set ${sql.join(assignments)}`;
   await sql`
     insert into ${sql.id(table)} (${list})
-    select ${list} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${record})
+    select ${list} from unnest(${sql.join(arrays)}) as r(${list})
     ${onConflict}`.execute(trx);
+}
+
+const NEEDS_ESCAPE = /[\\"]/;
+
+/** One element of an array literal: quoted, `"` and `\` escaped (pg's own encoder, minus its per-element cost). */
+function arrayElement(v: unknown): string {
+  if (typeof v === "number") return String(v);
+  const text = typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return `"${NEEDS_ESCAPE.test(text) ? text.replace(/[\\"]/g, "\\$&") : text}"`;
 }
 
 /**
