@@ -6,7 +6,7 @@ import { streamCountsProjection } from "../testing/stream-counts-projection.js";
 import { readCheckpoint } from "./checkpoint-store.js";
 import { projectionChecksum } from "./checksum.js";
 import { Lease } from "./lease.js";
-import { liveSchema } from "./projection.js";
+import { liveSchema, rebuildSchema } from "./projection.js";
 import { Projector } from "./projector.js";
 import { runProjectorLoop } from "./projector-loop.js";
 import { rebuildProjections } from "./rebuild.js";
@@ -90,6 +90,23 @@ describe("projector runtime", () => {
     await store.append("p-0", [{ type: "Counted", data: {} }]);
     await drain(projector);
     expect(await counts(liveSchema("counts_poisoned"), "p")).toEqual([{ stream_id: "p-0", events: 2 }]);
+  });
+
+  it("a rebuild stops a projection on a poison event alone, replays the others to the end and swaps nothing in", async () => {
+    // The log holds the previous test's poison event.
+    const poisoned = streamCountsProjection({ name: "counts_rb_poisoned", poisonType: "Poison" });
+    const healthy = streamCountsProjection({ name: "counts_rb_healthy" });
+    await expect(rebuildProjections({ db: database.db, store, projections: [poisoned, healthy], batchSize: 3 })).rejects.toThrow(
+      /rebuild of counts_rb_poisoned stopped: Poison at position/,
+    );
+    expect(await counts(rebuildSchema("counts_rb_poisoned"), "p")).toEqual([{ stream_id: "p-0", events: 2 }]);
+    expect(await counts(rebuildSchema("counts_rb_healthy"), "p")).toEqual([
+      { stream_id: "p-0", events: 4 },
+      { stream_id: "p-1", events: 1 },
+    ]);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from pg_namespace where nspname in (${liveSchema("counts_rb_poisoned")}, ${liveSchema("counts_rb_healthy")})`.execute(database.db);
+    expect(rows[0]?.n).toBe(0);
   });
 
   it("two projector processes racing for one lease apply each event exactly once", async () => {
