@@ -1,5 +1,6 @@
 import { type CanonicalEvent, isCanonicalTimestamp } from "./verify/canonical-event.js";
-import { canonicalJsonBytes, type JsonValue } from "./verify/canonical-json.js";
+import { utf8 } from "./verify/bytes.js";
+import { canonicalize, type JsonValue } from "./verify/canonical-json.js";
 
 // JCS itself lives in verify/ so the browser verifier shares the exact same code.
 export type { CanonicalEvent } from "./verify/canonical-event.js";
@@ -42,7 +43,35 @@ export function toCanonicalEvent(event: AuditEventInput): CanonicalEvent {
   };
 }
 
+// Earliest and latest instants whose toISOString() is the 4-digit-year form (0000-01-01 … 9999-12-31).
+const MIN_CANONICAL_TIME = -62167219200000;
+const MAX_CANONICAL_TIME = 253402300799999;
+
+/**
+ * RFC 8785 text of an event's canonical object, written out for its fixed shape: the
+ * seven members in their sorted order (data, metadata, position, recordedAt, revision,
+ * streamId, type), each value canonicalised as `canonicalize` would. The same text as
+ * `canonicalize(toCanonicalEvent(event))`, with the same refusals, at a fraction of the cost.
+ */
+export function canonicalEventJson(event: AuditEventInput): string {
+  const { position, revision, recordedAt } = event;
+  if (position < 0n || position > MAX_SAFE) throw new RangeError(`position ${position} is not a non-negative safe integer`);
+  if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`revision ${revision} is not a non-negative safe integer`);
+  const time = recordedAt.getTime();
+  if (Number.isNaN(time)) throw new RangeError("recordedAt is an invalid date");
+  if (time < MIN_CANONICAL_TIME || time > MAX_CANONICAL_TIME) {
+    throw new RangeError(`recordedAt ${recordedAt.toISOString()} is out of range`);
+  }
+  return (
+    `{"data":${canonicalize(event.data)},"metadata":${canonicalize(event.metadata)},"position":${position}` +
+    `,"recordedAt":"${recordedAt.toISOString()}","revision":${revision},"streamId":${canonicalize(event.streamId)}` +
+    `,"type":${canonicalize(event.type)}}`
+  );
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** RFC 8785 bytes of an event's canonical object: the input of its leaf hash. */
 export function canonicalEventBytes(event: AuditEventInput): Uint8Array {
-  return canonicalJsonBytes(toCanonicalEvent(event));
+  return utf8(canonicalEventJson(event));
 }

@@ -4,6 +4,7 @@ export {
   type AuditEventInput,
   type CanonicalEvent,
   canonicalEventBytes,
+  canonicalEventJson,
   canonicalize,
   canonicalJsonBytes,
   type JsonValue,
@@ -19,7 +20,7 @@ export {
   signCheckpoint,
 } from "./checkpoint.js";
 export { MemoryTileStore } from "./memory-tile-store.js";
-export { emptyRoot, foldSubtrees, HASH_SIZE, leafHash, nodeHash, syncNodeHasher } from "./merkle-hash.js";
+export { emptyRoot, foldSubtrees, HASH_SIZE, leafHash, leafHashOfText, nodeHash, syncNodeHasher } from "./merkle-hash.js";
 export {
   consistencyPlan,
   consistencyProof,

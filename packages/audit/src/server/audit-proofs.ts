@@ -3,7 +3,7 @@ import { consistencyProof, inclusionProof } from "../proofs.js";
 import { TileHashReader } from "../tile-hash-reader.js";
 import { toBase64 } from "../verify/bytes.js";
 import { AuditRequestError } from "./audit-errors.js";
-import { readCheckpointAt, readLatestCheckpoint, readLeafIndex, type StoredCheckpoint } from "./checkpoint-rows.js";
+import { readCheckpointAndLeaf, readCheckpointAt, readLatestCheckpoint, type StoredCheckpoint } from "./checkpoint-rows.js";
 import { PostgresTileStore } from "./postgres-tile-store.js";
 
 // One reader per database handle: its tile cache is what makes repeated proofs cheap,
@@ -53,8 +53,13 @@ export async function inclusionProofFor(
   db: Kysely<any>,
   request: { position: bigint; treeSize?: number | undefined },
 ): Promise<InclusionProofResult> {
-  const checkpoint = request.treeSize === undefined ? await latestCheckpoint(db) : await signedAt(db, request.treeSize);
-  const leafIndex = await readLeafIndex(db, request.position);
+  // One round trip for the checkpoint and the leaf; the hashes are a second (or none, when cached).
+  const { checkpoint, leafIndex } = await readCheckpointAndLeaf(db, request.position, request.treeSize);
+  if (checkpoint === undefined) {
+    throw request.treeSize === undefined
+      ? new AuditRequestError("no_checkpoint", "no checkpoint has been signed yet")
+      : new AuditRequestError("unsigned_size", `no signed checkpoint has tree size ${request.treeSize}`);
+  }
   if (leafIndex === undefined) throw new AuditRequestError("unknown_position", `no sealed event at position ${request.position}`);
   if (leafIndex >= checkpoint.treeSize) {
     throw new AuditRequestError("not_covered", `the event at position ${request.position} is leaf ${leafIndex}, not in a tree of ${checkpoint.treeSize}`);

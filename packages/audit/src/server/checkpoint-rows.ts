@@ -75,6 +75,39 @@ export async function readSealedSize(db: Kysely<any>): Promise<number> {
   }
 }
 
+/**
+ * In one query: the signed checkpoint of `size` (the latest one when undefined) and the
+ * leaf index of the event at `position`, each undefined when there is none.
+ */
+export async function readCheckpointAndLeaf(
+  db: Kysely<any>,
+  position: bigint,
+  size: number | undefined,
+): Promise<{ checkpoint: StoredCheckpoint | undefined; leafIndex: number | undefined }> {
+  const checkpoint =
+    size === undefined
+      ? sql`select tree_size, root, note, signed_at from audit_checkpoints order by tree_size desc limit 1`
+      : sql`select tree_size, root, note, signed_at from audit_checkpoints where tree_size = ${String(size)}::bigint`;
+  let row: (Partial<Row> & { leaf_index: string | null }) | undefined;
+  try {
+    const { rows } = await sql<Partial<Row> & { leaf_index: string | null }>`
+      select c.tree_size, c.root, c.note, c.signed_at, l.leaf_index
+      from (select 1) as one
+      left join (${checkpoint}) as c on true
+      left join ${sql.id(AUDIT_SCHEMA, "audit_leaves")} l on l.position = ${position.toString()}::bigint`.execute(db);
+    row = rows[0];
+  } catch (error) {
+    // 42P01: the sealer has not created its schema yet, so nothing is sealed.
+    if ((error as { code?: string }).code !== "42P01") throw error;
+    const { rows } = await sql<Row>`${checkpoint}`.execute(db);
+    row = rows[0] && { ...rows[0], leaf_index: null };
+  }
+  return {
+    checkpoint: row?.tree_size == null ? undefined : toCheckpoint(row as Row),
+    leafIndex: row?.leaf_index == null ? undefined : Number(row.leaf_index),
+  };
+}
+
 /** Leaf index of the event at global `position`, if sealed. */
 export async function readLeafIndex(db: Kysely<any>, position: bigint): Promise<number | undefined> {
   const { rows } = await sql<{ leaf_index: string }>`

@@ -1,8 +1,8 @@
 import type { RecordedEvent } from "@aidtrail/event-store";
 import type { Projection } from "@aidtrail/projections";
 import { type Transaction, sql } from "kysely";
-import { canonicalEventBytes } from "../canonical-json.js";
-import { leafHash } from "../merkle-hash.js";
+import { canonicalEventJson } from "../canonical-json.js";
+import { leafHashOfText } from "../merkle-hash.js";
 import { appendLeaves, loadTileEdge, type TileEdge } from "../tile-edge.js";
 import { AUDIT_PROJECTION, createAuditTables } from "./audit-tables.js";
 import { PostgresTileStore, writeTilesStatement } from "./postgres-tile-store.js";
@@ -33,7 +33,7 @@ export function auditSealerProjection(): Projection {
       let edge = edges.get(row.schema);
       if (edge?.size !== size) edge = await loadTileEdge(new PostgresTileStore(trx, null), size);
 
-      const leaves = events.map((event) => leafHash(canonicalEventBytes(event)));
+      const leaves = events.map((event) => leafHashOfText(canonicalEventJson(event)));
       const appended = appendLeaves(edge, leaves);
       const positions = events.map((e) => e.position.toString());
       const indexes = events.map((_, i) => String(size + i));

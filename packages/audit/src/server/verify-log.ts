@@ -1,7 +1,7 @@
 import type { EventStore, GlobalCheckpoint, RecordedEvent } from "@aidtrail/event-store";
 import type { Kysely } from "kysely";
-import { canonicalEventBytes } from "../canonical-json.js";
-import { HASH_SIZE, leafHash } from "../merkle-hash.js";
+import { canonicalEventJson } from "../canonical-json.js";
+import { HASH_SIZE, leafHashOfText } from "../merkle-hash.js";
 import { appendLeaves, EMPTY_EDGE, edgeRoot, type TileEdge } from "../tile-edge.js";
 import { TILE_WIDTH, type TileId } from "../tile-store.js";
 import { bytesEqual, toBase64 } from "../verify/bytes.js";
@@ -69,7 +69,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerificat
       const boundary = checkpoints[nextCheckpoint]?.treeSize;
       const end = boundary !== undefined && boundary - edge.size < events.length - start ? start + (boundary - edge.size) : events.length;
       const chunk = events.slice(start, end);
-      const leaves = chunk.map((e) => leafHash(canonicalEventBytes(e)));
+      const leaves = chunk.map((e) => leafHashOfText(canonicalEventJson(e)));
       const leafProblem = await compareLeaves(db, tiles, edge.size, chunk, leaves, sealedSize);
       if (leafProblem) return fail(leafProblem);
       const appended = appendLeaves(edge, leaves);

@@ -7,6 +7,12 @@ export type JsonValue = null | boolean | number | string | readonly JsonValue[] 
 const MAX_DEPTH = 128;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// String.prototype.isWellFormed (ES2024; Node ≥ 20, current browsers) is the same test, natively.
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (s) => (s as string & { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
+
 /** Thrown when a value is outside the JSON data model RFC 8785 canonicalises. */
 export class NotCanonicalisableError extends TypeError {
   override readonly name = "NotCanonicalisableError";
@@ -17,12 +23,67 @@ export class NotCanonicalisableError extends TypeError {
  * and strings serialised as ECMAScript's JSON.stringify does, no whitespace.
  */
 export function canonicalize(value: unknown): string {
-  return serialize(value, 0, "$");
+  try {
+    return fast(value, 0);
+  } catch (error) {
+    // The fast walk carries no path; walk again to name where the value goes wrong.
+    if (error === REFUSED) return serialize(value, 0, "$");
+    throw error;
+  }
 }
 
 /** RFC 8785 canonical JSON encoded as UTF-8, the bytes that get hashed. */
 export function canonicalJsonBytes(value: unknown): Uint8Array<ArrayBuffer> {
   return utf8(canonicalize(value));
+}
+
+// Thrown by the fast walk: the value is refused, the descriptive walk says why.
+const REFUSED = new Error("not canonicalisable");
+
+/**
+ * The same serialisation as `serialize`, refusing the very same values, but without
+ * building a path per member or an array per object: this runs once per sealed event.
+ */
+function fast(value: unknown, depth: number): string {
+  if (depth > MAX_DEPTH) throw REFUSED;
+  switch (typeof value) {
+    case "string":
+      if (!wellFormed(value)) throw REFUSED;
+      return JSON.stringify(value);
+    case "number":
+      if (!Number.isFinite(value)) throw REFUSED;
+      return String(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object": {
+      if (value === null) return "null";
+      if (Array.isArray(value)) {
+        const length = value.length;
+        if (length === 0) return "[]";
+        let out = "[";
+        for (let i = 0; i < length; i++) {
+          if (!(i in value)) throw REFUSED;
+          out += i === 0 ? fast(value[i], depth + 1) : `,${fast(value[i], depth + 1)}`;
+        }
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw REFUSED;
+      const keys = Object.keys(value);
+      if (keys.length === 0) return "{}";
+      if (keys.length > 1) keys.sort();
+      let out = "{";
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        if (!wellFormed(key)) throw REFUSED;
+        const member = `${JSON.stringify(key)}:${fast((value as Record<string, unknown>)[key], depth + 1)}`;
+        out += i === 0 ? member : `,${member}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw REFUSED;
+  }
 }
 
 function serialize(value: unknown, depth: number, path: string): string {
