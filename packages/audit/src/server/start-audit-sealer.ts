@@ -8,6 +8,9 @@ import { type CheckpointSigner, startCheckpointSigner } from "./checkpoint-signe
 import type { StoredCheckpoint } from "./checkpoint-rows.js";
 import { auditSealerProjection } from "./sealer-projection.js";
 
+/** Events per sealing transaction unless the caller says otherwise. */
+export const DEFAULT_SEALER_BATCH = 5_000;
+
 /** Options of the sealer and signer run inside a process (`aidtrail start`, the projector service). */
 export interface StartAuditSealerOptions {
   readonly db: Kysely<any>;
@@ -17,7 +20,7 @@ export interface StartAuditSealerOptions {
   /** Defaults to loadAuditKeys(config), which creates the development key on first use. */
   readonly keys?: AuditKeys;
   readonly log?: ProjectorLog;
-  /** Events per sealing transaction; default 5000. */
+  /** Events per sealing transaction; default DEFAULT_SEALER_BATCH. */
   readonly batchSize?: number;
   /** Lease that makes one process the sealer; default "audit-sealer". */
   readonly leaseName?: string;
@@ -50,7 +53,7 @@ export async function startAuditSealer(options: StartAuditSealerOptions): Promis
     store: options.store,
     projections: [auditSealerProjection()],
     lease,
-    batchSize: options.batchSize ?? 5_000,
+    batchSize: options.batchSize ?? DEFAULT_SEALER_BATCH,
     ...(options.log ? { log: options.log } : {}),
   });
   await projector.prepare();

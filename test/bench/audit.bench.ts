@@ -1,0 +1,198 @@
+/**
+ * `pnpm bench audit [--events N] [--runs N] [--samples N] [--batch N]`: the audit log over a
+ * realistic log of 1,000,000 events (the cc township copied, see township-log.ts).
+ *
+ * 1. sealing: the sealer projection (`auditSealerProjection()`) run by the projector
+ *    runtime, as `aidtrail start` runs it (batch size of startAuditSealer), from an empty
+ *    tree to every event sealed: leaves/s, `--runs` times, each from scratch.
+ * 2. stages: where a sealed event's time goes (read, canonicalise, hash, tiles), on 100k events.
+ * 3. inclusion proofs at the full tree size (one signed checkpoint of all leaves) through the
+ *    service function `inclusionProofFor`, `--samples` random positions, on one pooled
+ *    connection: cold = a new database handle per proof (its tile reader has nothing
+ *    cached), warm = the same positions again on one handle after a first pass.
+ * 4. verification: `verifyLog` (what `aidtrail verify` runs) over the whole log, `--runs` times.
+ */
+import { performance } from "node:perf_hooks";
+import {
+  appendLeaves,
+  canonicalEventJson,
+  EMPTY_EDGE,
+  generateNoteKey,
+  leafHashOfText,
+  noteSignerFromKey,
+  toCanonicalEvent,
+} from "@aidtrail/audit";
+import {
+  AUDIT_SCHEMA,
+  auditSealerProjection,
+  DEFAULT_SEALER_BATCH,
+  inclusionProofFor,
+  signSealedTree,
+  verifyLog,
+} from "@aidtrail/audit/server";
+import { createDb } from "@aidtrail/db";
+import type { RecordedEvent } from "@aidtrail/event-store";
+import { Lease, Projector } from "@aidtrail/projections";
+import { type Kysely, sql } from "kysely";
+import pg from "pg";
+import { type BenchContext, type BenchResult, median, percentile, round } from "./lib.js";
+import { argValue, openTownshipLog } from "./township-log.js";
+
+const ORIGIN = "bench.aidtrail/audit";
+
+export async function run(ctx: BenchContext): Promise<BenchResult> {
+  const target = Number(argValue(ctx.args, "--events") ?? 1_000_000);
+  const runs = Number(argValue(ctx.args, "--runs") ?? 3);
+  const samples = Number(argValue(ctx.args, "--samples") ?? 300);
+  const batchSize = Number(argValue(ctx.args, "--batch") ?? DEFAULT_SEALER_BATCH);
+  const log = await openTownshipLog(ctx);
+  const { database, store } = log;
+  const db = database.db as Kysely<any>;
+  try {
+    const events = await log.growTo(target);
+    await sql`vacuum analyze events`.execute(db);
+    ctx.log(`log: ${events.toLocaleString("en")} events`);
+
+    // 1. Sealing, from scratch each run.
+    const lease = new Lease("audit-bench", "bench", 600_000);
+    if (!(await lease.tryAcquire(db))) throw new Error("could not take the bench lease");
+    const sealRates: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      await sql`drop schema if exists ${sql.id(AUDIT_SCHEMA)} cascade`.execute(db);
+      await sql`delete from audit_checkpoints`.execute(db);
+      const projector = new Projector({ db, store, projections: [auditSealerProjection()], lease, batchSize });
+      await projector.prepare();
+      const started = performance.now();
+      let sealed = 0;
+      let nextReport = 250_000;
+      for (;;) {
+        const outcome = await projector.runOnce();
+        if (outcome.caughtUp) break;
+        sealed += outcome.applied;
+        if (sealed >= nextReport) {
+          ctx.log(`  sealed ${sealed.toLocaleString("en")} in ${round((performance.now() - started) / 1000, 1)} s`);
+          nextReport += 250_000;
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (sealed !== events) throw new Error(`sealed ${sealed} of ${events} events`);
+      sealRates.push(sealed / seconds);
+      ctx.log(`sealing run ${r + 1}/${runs}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s`);
+    }
+    await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_leaves")}`.execute(db);
+    await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_tiles")}`.execute(db);
+
+    // 2. Stages of sealing, on the first 100k events, in process (no writes).
+    const stages = await measureStages(store, Math.min(100_000, events), batchSize);
+    ctx.log(`stages (µs/event): ${JSON.stringify(stages)}`);
+
+    // One signed checkpoint of the whole tree.
+    const key = generateNoteKey(ORIGIN);
+    const checkpoint = await signSealedTree(db, ORIGIN, [noteSignerFromKey(key.signerKey)]);
+    if (checkpoint?.treeSize !== events) throw new Error(`signed ${checkpoint?.treeSize} instead of ${events}`);
+
+    // 3. Inclusion proofs at the full size.
+    const { rows } = await sql<{ position: string }>`
+      select position from ${sql.id(AUDIT_SCHEMA, "audit_leaves")} order by random() limit ${samples}`.execute(db);
+    const positions = rows.map((r) => BigInt(r.position));
+    // One connection for all proofs (as a pooled service has), warmed up before timing.
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const cold: number[] = [];
+    const warm: number[] = [];
+    try {
+      await inclusionProofFor(createDb(pool) as Kysely<any>, { position: positions[0]! });
+      for (const position of positions) {
+        // A new handle has a tile reader of its own, with nothing cached.
+        const fresh = createDb(pool) as Kysely<any>;
+        const t = performance.now();
+        const proof = await inclusionProofFor(fresh, { position });
+        cold.push(performance.now() - t);
+        if (proof.treeSize !== events) throw new Error("proof at the wrong size");
+      }
+      const warmDb = createDb(pool) as Kysely<any>;
+      for (const position of positions) await inclusionProofFor(warmDb, { position });
+      for (const position of positions) {
+        const t = performance.now();
+        await inclusionProofFor(warmDb, { position });
+        warm.push(performance.now() - t);
+      }
+    } finally {
+      await pool.end();
+    }
+    ctx.log(
+      `inclusion proofs at ${events.toLocaleString("en")} leaves, ${positions.length} positions: cold median ${round(median(cold), 3)} ms (p99 ${round(percentile(cold, 99), 3)}), warm median ${round(median(warm), 3)} ms (p99 ${round(percentile(warm, 99), 3)})`,
+    );
+
+    // 4. Full verification.
+    const verifySeconds: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const started = performance.now();
+      const result = await verifyLog({ db, store, trustedKeys: [key.verifierKey] });
+      const seconds = (performance.now() - started) / 1000;
+      if (!result.ok || result.events !== events) throw new Error(`verification failed: ${JSON.stringify(result, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`);
+      verifySeconds.push(seconds);
+      ctx.log(`verify run ${r + 1}/${runs}: ${events.toLocaleString("en")} events in ${round(seconds, 1)} s`);
+    }
+
+    return {
+      unit: "leaves/s",
+      ours: round(median(sealRates)),
+      runs,
+      events,
+      sealBatch: batchSize,
+      sealLeavesPerSecRuns: sealRates.map((r) => round(r)),
+      proofSamples: positions.length,
+      proofColdMedianMs: round(median(cold), 3),
+      proofColdP99Ms: round(percentile(cold, 99), 3),
+      proofWarmMedianMs: round(median(warm), 3),
+      proofWarmP99Ms: round(percentile(warm, 99), 3),
+      verifySeconds: round(median(verifySeconds), 1),
+      verifyEventsPerSec: round(events / median(verifySeconds)),
+      verifySecondsRuns: verifySeconds.map((s) => round(s, 1)),
+      stagesMicrosPerEvent: stages,
+    };
+  } finally {
+    await log.close();
+  }
+}
+
+/** µs per event of each sealing stage, in process: read (readAll), canonicalise, leaf hash, tiles. */
+async function measureStages(
+  store: { readAll(o: { after?: { transactionId: bigint; position: bigint }; limit?: number }): Promise<RecordedEvent[]> },
+  count: number,
+  batchSize: number,
+): Promise<Record<string, number>> {
+  const read = { t: 0 };
+  const all: RecordedEvent[] = [];
+  let after = { transactionId: 0n, position: 0n };
+  while (all.length < count) {
+    const t = performance.now();
+    const batch = await store.readAll({ after, limit: Math.min(batchSize, count - all.length) });
+    read.t += performance.now() - t;
+    if (batch.length === 0) break;
+    all.push(...batch);
+    after = batch[batch.length - 1]!;
+  }
+  let t = performance.now();
+  for (const e of all) toCanonicalEvent(e);
+  const shape = performance.now() - t;
+  t = performance.now();
+  const texts = all.map((e) => canonicalEventJson(e));
+  const canonical = performance.now() - t;
+  t = performance.now();
+  const leaves = texts.map((text) => leafHashOfText(text));
+  const hash = performance.now() - t;
+  t = performance.now();
+  let edge = EMPTY_EDGE;
+  for (let i = 0; i < leaves.length; i += batchSize) edge = appendLeaves(edge, leaves.slice(i, i + batchSize)).edge;
+  const tiles = performance.now() - t;
+  const per = (ms: number) => round((ms * 1000) / all.length, 2);
+  return {
+    read: per(read.t),
+    canonicalise: per(canonical),
+    canonicalShapeOnly: per(shape),
+    hash: per(hash),
+    tiles: per(tiles),
+    meanCanonicalBytes: round(texts.reduce((n, text) => n + Buffer.byteLength(text), 0) / all.length),
+  };
+}
