@@ -60,7 +60,7 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
     }
   });
 
-  it("orders by the numeric transaction id when it crosses a power of ten (999 before 1000)", async () => {
+  it("orders by the numeric transaction id when it crosses a power of ten (999 before 1000)", async (context) => {
     const db = await createTestDatabase(inject("pgAdminUrl"));
     const store = new PostgresEventStore({ db: db.db, url: db.url });
     try {
@@ -71,7 +71,12 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
       const current = Number(rows[0]!.x);
       const boundary = 10 ** Math.ceil(Math.log10(current + 2));
       const burn = boundary - current - 30;
-      if (burn > 0 && burn < 200_000) await db.pool.query("call burn_xids($1)", [burn]);
+      // A long-lived server can be far from the next power of ten; burning that far takes minutes.
+      if (burn >= 200_000) {
+        console.log(`transaction id ${current} is ${burn} away from ${boundary}: the digit-crossing test needs a younger server`);
+        context.skip();
+      }
+      if (burn > 0) await db.pool.query("call burn_xids($1)", [burn]);
       const positions: bigint[] = [];
       for (let i = 0; i < 60; i++) positions.push(...(await store.append(`digits-${i % 3}`, [{ type: "D", data: { i } }])).positions);
       const all = await store.readAll({ limit: 1000 });
