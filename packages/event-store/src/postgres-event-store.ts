@@ -60,6 +60,8 @@ export class PostgresEventStore implements EventStore {
   private readonly db: Kysely<Database>;
   private readonly writer: GroupCommit<AppendRequest, AppendResult>;
   private readonly notifications: PostgresNotifications;
+  private notifyInFlight = false;
+  private notifyAgain = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.db = options.db;
@@ -136,7 +138,22 @@ export class PostgresEventStore implements EventStore {
    */
   private notifyAppended(): void {
     this.notifications.wakeLocal();
-    void sql`select pg_notify(${EVENTS_CHANNEL}, '')`.execute(this.db).catch(() => {});
+    // One NOTIFY in flight at a time: commits that land meanwhile are covered by one more after it.
+    if (this.notifyInFlight) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifyInFlight = true;
+    void sql`select pg_notify(${EVENTS_CHANNEL}, '')`
+      .execute(this.db)
+      .catch(() => {})
+      .finally(() => {
+        this.notifyInFlight = false;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.notifyAppended();
+        }
+      });
   }
 
   private async writeBatch(batch: AppendRequest[]): Promise<Array<AppendResult | Error>> {
