@@ -35,16 +35,16 @@ import type { RecordedEvent } from "@aidtrail/event-store";
 import { Lease, Projector } from "@aidtrail/projections";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
-import { type BenchContext, type BenchResult, median, percentile, round } from "./lib.js";
-import { argValue, openTownshipLog } from "./township-log.js";
+import { type BenchContext, type BenchResult, flagValue, median, percentile, round } from "./lib.js";
+import { openTownshipLog } from "./township-log.js";
 
 const ORIGIN = "bench.aidtrail/audit";
 
 export async function run(ctx: BenchContext): Promise<BenchResult> {
-  const target = Number(argValue(ctx.args, "--events") ?? 1_000_000);
-  const runs = Number(argValue(ctx.args, "--runs") ?? 3);
-  const samples = Number(argValue(ctx.args, "--samples") ?? 300);
-  const batchSize = Number(argValue(ctx.args, "--batch") ?? DEFAULT_SEALER_BATCH);
+  const target = Number(flagValue(ctx.args, "--events") ?? 1_000_000);
+  const runs = Number(flagValue(ctx.args, "--runs") ?? 3);
+  const samples = Number(flagValue(ctx.args, "--samples") ?? 300);
+  const batchSize = Number(flagValue(ctx.args, "--batch") ?? DEFAULT_SEALER_BATCH);
   const log = await openTownshipLog(ctx);
   const { database, store } = log;
   const db = database.db as Kysely<any>;

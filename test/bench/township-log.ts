@@ -74,8 +74,3 @@ export async function copyTownship(db: Kysely<any>, lastTownshipPosition: string
     order by transaction_id, position`.execute(db);
 }
 
-/** Value after `name` in the bench arguments, if any. */
-export function argValue(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
