@@ -48,7 +48,7 @@ describe("canonical event bytes", () => {
       return seed / 2 ** 31;
     };
     const strings = ["", "a", "€", "😀", "\u0000\u001f\"\\/", "\u2028\u2029", "助学金", "\ufb33", "\r\n\t", "1"];
-    const numbers = [0, -0, 1, -1, 1.5, 1e21, 1e-7, 333333333.33333329, 5e-324, Number.MAX_SAFE_INTEGER, 60000];
+    const numbers = [0, -0, 1, -1, 1.5, 1e21, 1e-7, Number("333333333.33333329"), 5e-324, Number.MAX_SAFE_INTEGER, 60000];
     const value = (depth: number): unknown => {
       const r = next();
       if (depth > 3 || r < 0.3) return strings[Math.floor(next() * strings.length)];

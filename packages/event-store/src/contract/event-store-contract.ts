@@ -152,7 +152,7 @@ export function runEventStoreContract(name: string, setup: () => Promise<Contrac
         const results = await Promise.allSettled(
           streams.map((s, i) => store.append(s, [counted(i), counted(i)], { expectedRevision: i % 2 === 0 ? "no_stream" : 7 })),
         );
-        results.forEach((r, i) => expect(r.status).toBe(i % 2 === 0 ? "fulfilled" : "rejected"));
+        for (const [i, r] of results.entries()) expect(r.status).toBe(i % 2 === 0 ? "fulfilled" : "rejected");
         for (const [i, s] of streams.entries()) expect(await store.readStream(s)).toHaveLength(i % 2 === 0 ? 2 : 0);
       });
     });

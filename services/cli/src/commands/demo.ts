@@ -59,9 +59,11 @@ export async function demo(args: string[]): Promise<void> {
   const tokens = new Map<string, Record<string, string>>();
   const headers = (sub: string, roles: Role[]) => {
     const key = `${sub}|${roles.join(",")}`;
-    let h = tokens.get(key);
-    if (!h) tokens.set(key, (h = api.auth(sub, roles)));
-    return h;
+    const known = tokens.get(key);
+    if (known) return known;
+    const minted = api.auth(sub, roles);
+    tokens.set(key, minted);
+    return minted;
   };
   const failures: string[] = [];
   const total = plan.phases.reduce((s, p) => s + p.commands.length, 0);
