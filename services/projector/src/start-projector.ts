@@ -54,7 +54,12 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
   });
   await projector.prepare();
   const controller = new AbortController();
+  // Only a process without the lease needs to learn progress from the database.
+  let holdsLease = false;
   const loop = runProjectorLoop({
+    onLeaseChange: (held) => {
+      holdsLease = held;
+    },
     db: options.db,
     projector,
     lease,
@@ -88,7 +93,7 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
       void (async () => {
         for (let delay = 5; !done && !controller.signal.aborted; delay = Math.min(delay * 2, 100)) {
           await new Promise((r) => setTimeout(r, delay));
-          if (!done) await pollStored();
+          if (!done && !holdsLease) await pollStored();
         }
       })();
       return waiting;

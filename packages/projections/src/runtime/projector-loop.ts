@@ -13,6 +13,8 @@ export interface LoopOptions {
   log?: ProjectorLog;
   /** How long to wait for events (and between lease attempts) when idle. */
   idleMs?: number;
+  /** Told whenever this process takes or loses the lease. */
+  onLeaseChange?: (held: boolean) => void;
 }
 
 /**
@@ -23,11 +25,15 @@ export async function runProjectorLoop(options: LoopOptions): Promise<void> {
   const { db, projector, lease, signal } = options;
   const idle = options.idleMs ?? 2_000;
   let held = false;
+  const setHeld = (now: boolean) => {
+    if (now !== held) options.onLeaseChange?.(now);
+    held = now;
+  };
   let backoff = 100;
   while (!signal.aborted) {
     try {
       if (!held) {
-        held = await lease.tryAcquire(db);
+        setHeld(await lease.tryAcquire(db));
         if (!held) {
           await sleep(idle, signal);
           continue;
@@ -38,13 +44,13 @@ export async function runProjectorLoop(options: LoopOptions): Promise<void> {
       backoff = 100;
       if (outcome.caughtUp) {
         // Renews the lease while idle, so a quiet log does not let it expire.
-        held = await lease.tryAcquire(db);
+        setHeld(await lease.tryAcquire(db));
         await options.waitForEvents(outcome.after, idle, signal);
       }
     } catch (error) {
       if (error instanceof LeaseLost) {
         options.log?.warn({ lease: lease.name }, "projector lease lost; another process took over");
-        held = false;
+        setHeld(false);
         continue;
       }
       options.log?.error({ err: error }, "projector batch failed; retrying");
@@ -52,7 +58,10 @@ export async function runProjectorLoop(options: LoopOptions): Promise<void> {
       backoff = Math.min(backoff * 2, 5_000);
     }
   }
-  if (held) await lease.release(db).catch(() => {});
+  if (held) {
+    await lease.release(db).catch(() => {});
+    setHeld(false);
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
