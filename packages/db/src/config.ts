@@ -19,11 +19,16 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+/** One line per bad setting, `  NAME: why`, for a ConfigError's message. */
+export function configProblems(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string[] {
+  return issues.map((i) => `  ${i.path.map(String).join(".")}: ${i.message}`);
+}
+
 /** Parses the environment; every bad variable is named in one message. */
 export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const parsed = databaseConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const lines = configProblems(parsed.error.issues);
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   return { ...parsed.data, AIDTRAIL_DATA_DIR: path.resolve(parsed.data.AIDTRAIL_DATA_DIR) };

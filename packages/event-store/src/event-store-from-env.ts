@@ -1,4 +1,4 @@
-import { ConfigError, type Database } from "@aidtrail/db";
+import { ConfigError, type Database, configProblems } from "@aidtrail/db";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { EventStore } from "./event-store.js";
@@ -28,7 +28,7 @@ export type EventStoreConfig = z.infer<typeof eventStoreConfigSchema>;
 export function readEventStoreConfig(env: NodeJS.ProcessEnv = process.env): EventStoreConfig {
   const parsed = eventStoreConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const lines = configProblems(parsed.error.issues);
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;

@@ -1,4 +1,4 @@
-import { ConfigError, readDatabaseConfig } from "@aidtrail/db";
+import { ConfigError, configProblems, readDatabaseConfig } from "@aidtrail/db";
 import { z } from "zod";
 
 const serverSchema = z.object({
@@ -47,9 +47,9 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
   const api = apiSchema.safeParse(env);
   const pii = piiSchema.safeParse(env);
   const problems: string[] = [];
-  if (!server.success) problems.push(...server.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
-  if (!api.success) problems.push(...api.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
-  if (!pii.success) problems.push(...pii.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
+  if (!server.success) problems.push(...configProblems(server.error.issues));
+  if (!api.success) problems.push(...configProblems(api.error.issues));
+  if (!pii.success) problems.push(...configProblems(pii.error.issues));
   let database: ReturnType<typeof readDatabaseConfig> | undefined;
   try {
     database = readDatabaseConfig(env);

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { configProblems } from "@aidtrail/db";
 import { z } from "zod";
 import { isValidOrigin } from "../checkpoint.js";
 
@@ -38,7 +39,7 @@ export class AuditConfigError extends Error {
 export function readAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   const parsed = auditConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const lines = configProblems(parsed.error.issues);
     throw new AuditConfigError(`invalid audit configuration:\n${lines.join("\n")}`);
   }
   const c = parsed.data;
