@@ -22,9 +22,6 @@ export class GroupCommit<Request, Result> {
     });
   }
 
-  get pending(): number {
-    return this.queue.length;
-  }
 
   private schedulePump(): void {
     if (this.pumpScheduled) return;

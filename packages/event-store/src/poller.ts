@@ -29,11 +29,6 @@ export async function* pollAll(store: EventStore, options: PollOptions): AsyncGe
   }
 }
 
-/** The checkpoint just after `event` in global order. */
-export function checkpointOf(event: Pick<RecordedEvent, "transactionId" | "position">): GlobalCheckpoint {
-  return { transactionId: event.transactionId, position: event.position };
-}
-
 /** Orders two checkpoints by the global order. */
 export function compareCheckpoints(a: GlobalCheckpoint, b: GlobalCheckpoint): number {
   if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;

@@ -83,8 +83,3 @@ export async function markFailed(
   await sql`update ${sql.id(schema, "_checkpoint")}
     set status = 'failed', failed_position = ${failedPosition.toString()}, error = ${error}`.execute(trx);
 }
-
-/** Lets a stopped projection try its poison event again (after a fix is deployed). */
-export async function resetFailure(db: Kysely<any>, schema: string): Promise<void> {
-  await sql`update ${sql.id(schema, "_checkpoint")} set status = 'running', failed_position = null, error = null`.execute(db);
-}
