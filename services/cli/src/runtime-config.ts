@@ -5,6 +5,11 @@ const serverSchema = z.object({
   AIDTRAIL_HOST: z.string().min(1).default("127.0.0.1"),
   AIDTRAIL_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   AIDTRAIL_PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  // "false" when `aidtrail projector` runs as a process of its own beside the API.
+  AIDTRAIL_INLINE_PROJECTOR: z
+    .enum(["true", "false"], { message: 'must be "true" or "false"' })
+    .default("true")
+    .transform((v) => v === "true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

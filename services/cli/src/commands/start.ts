@@ -13,21 +13,29 @@ async function authKeys(config: RuntimeConfig): Promise<AuthKeys> {
   return { secret: config.AIDTRAIL_JWT_SECRET ?? (await loadOrCreateJwtKey(config.AIDTRAIL_DATA_DIR)) };
 }
 
-/** `aidtrail start`: database (embedded unless DATABASE_URL), migrations, the projector (inline) and the HTTP API in one process. */
+/**
+ * `aidtrail start`: database (embedded unless DATABASE_URL), migrations, the projector (inline
+ * unless AIDTRAIL_INLINE_PROJECTOR=false), the audit sealer and the HTTP API in one process.
+ */
 export async function start(): Promise<void> {
   const config = readRuntimeConfig();
   const log = createLogger(config.LOG_LEVEL);
   const system = await openSystem(config, log);
   log.info({ database: system.kind === "embedded" ? `embedded in ${config.AIDTRAIL_DATA_DIR}/pg` : "DATABASE_URL" }, "database ready");
 
-  const projector = await startProjector({
-    db: system.db,
-    store: system.eventStore,
-    projections: allProjections,
-    batchSize: config.AIDTRAIL_PROJECTOR_BATCH_SIZE,
-    log,
-    onFailed: (name, position, error) => log.error({ projection: name, position: position.toString(), error }, "projection stopped"),
-  });
+  // Without the inline projector an `aidtrail projector` process applies the log, and writes answer
+  // without waiting for the read models (no read-your-writes in this process).
+  const projector = config.AIDTRAIL_INLINE_PROJECTOR
+    ? await startProjector({
+        db: system.db,
+        store: system.eventStore,
+        projections: allProjections,
+        batchSize: config.AIDTRAIL_PROJECTOR_BATCH_SIZE,
+        log,
+        onFailed: (name, position, error) => log.error({ projection: name, position: position.toString(), error }, "projection stopped"),
+      })
+    : undefined;
+  if (!projector) log.info("inline projector off (AIDTRAIL_INLINE_PROJECTOR=false): run `aidtrail projector` beside this process");
   const auditSealer = await startAuditSealer({ db: system.db, store: system.eventStore, log });
   const app = await buildApp(
     {
@@ -35,7 +43,7 @@ export async function start(): Promise<void> {
       eventStore: system.eventStore,
       vault: system.vault,
       auth: await authKeys(config),
-      projector,
+      ...(projector ? { projector } : {}),
       projections: allProjections,
       audit: { verifierKeys: auditSealer.keys.verifierKeys, origin: auditSealer.origin },
     },
@@ -52,7 +60,7 @@ export async function start(): Promise<void> {
     else log.info({ signal }, "shutting down");
     // In reverse order of opening: stop taking requests, finish projecting, then the database.
     await app.close();
-    await projector.stop();
+    await projector?.stop();
     await auditSealer.stop();
     await system.close();
   });
