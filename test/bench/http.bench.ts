@@ -18,7 +18,7 @@
  * id has two.
  *
  * Options: --runs N (5), --seconds S per run (5), --connections N (16), --households N (200),
- * --modes wait,nowait, --cpu-prof DIR (write a V8 CPU profile of each service process there).
+ * --modes wait,nowait, --cpu-prof DIR (V8 CPU profiles of each service process in DIR/<mode>/, one per thread).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -93,8 +93,11 @@ async function startService(ctx: BenchContext, mode: Mode, o: Options): Promise<
   };
   const nodeArgs: string[] = [];
   if (o.cpuProf) {
-    await mkdir(o.cpuProf, { recursive: true });
-    nodeArgs.push("--cpu-prof", "--cpu-prof-dir", o.cpuProf, "--cpu-prof-name", `http-${mode}-${process.pid}.cpuprofile`);
+    // A folder per mode and Node's default names: a fixed --cpu-prof-name would let tsx's loader
+    // thread overwrite the main thread's profile (both write one at exit).
+    const dir = path.join(o.cpuProf, mode);
+    await mkdir(dir, { recursive: true });
+    nodeArgs.push("--cpu-prof", "--cpu-prof-dir", dir);
   }
   const child = spawn(process.execPath, [...nodeArgs, CLI, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
