@@ -37,11 +37,14 @@ export const commandHandlers = fp<CommandHandlersOptions>(
     // Keyed by request id (every event's metadata carries it): the highest checkpoint a request reached.
     const reached = new Map<string, GlobalCheckpoint>();
     const store = observedEventStore(options.store, (events, result) => {
-      for (const e of events) app.metrics.eventsAppended.inc({ type: e.type });
-      const requestId = events[0]?.metadata?.requestId;
-      if (typeof requestId !== "string") return;
-      const previous = reached.get(requestId);
-      if (!previous || compareCheckpoints(result.checkpoint, previous) > 0) reached.set(requestId, result.checkpoint);
+      // One append can carry several requests' events (StreamWriter groups the writers of a stream).
+      for (const e of events) {
+        app.metrics.eventsAppended.inc({ type: e.type });
+        const requestId = e.metadata?.requestId;
+        if (typeof requestId !== "string") continue;
+        const previous = reached.get(requestId);
+        if (!previous || compareCheckpoints(result.checkpoint, previous) > 0) reached.set(requestId, result.checkpoint);
+      }
     });
     app.decorate("commands", createCommandHandlers({ store, vault: options.vault }));
     app.decorateRequest("commandContext", function (this: FastifyRequest): CommandContext {

@@ -1,0 +1,40 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type ApiHarness, createApiHarness } from "../testing/api-harness.js";
+import { fixtures } from "../testing/fixtures.js";
+
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await createApiHarness(inject("pgAdminUrl"), { withProjector: true });
+  const res = await h.app.inject({ method: "POST", url: "/v1/programs", payload: fixtures.program(), headers: h.auth("admin") });
+  expect(res.statusCode, res.body).toBe(201);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe("read-your-writes when one append carries several requests' events", () => {
+  it("every one of 8 concurrent allocations to one program answers projected, and the budget then shows all of them", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        h.app.inject({
+          method: "POST",
+          url: "/v1/programs/prog-project/allocations",
+          payload: fixtures.allocation(`ryw-${i}`, 1_000 + i),
+          headers: h.auth("admin"),
+        }),
+      ),
+    );
+    for (const res of answers) {
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.headers["aidtrail-projected"]).toBe("true");
+    }
+    // The writers queued behind the first were appended together: one transaction holds several.
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from events where type = 'AllocationAdded' group by transaction_id order by 1 desc limit 1`.execute(h.database.db);
+    expect(Number(rows[0]?.n)).toBeGreaterThan(1);
+    const budget = await h.app.inject({ method: "GET", url: "/v1/programs/prog-project/budget", headers: h.auth("admin") });
+    expect(budget.json()).toMatchObject({ allocatedFen: 8 * 1_000 + 28 });
+  });
+});
