@@ -49,6 +49,16 @@ export class StreamWriter {
     return this.cache.load(streamId, aggregate);
   }
 
+  /**
+   * The state as this process last saw or wrote it, read from the store only when it has none.
+   * It may lag behind other processes' writes (never ahead): only for callers whose every
+   * decision on it is checked again by an expected revision, or to which any later state gives
+   * the same answer (a payment's first answer).
+   */
+  lastSeen<S>(streamId: string, aggregate: Aggregate<S>) {
+    return this.cache.peek(streamId, aggregate) ?? this.cache.load(streamId, aggregate);
+  }
+
   /** Runs `decide` on the stream's current state and appends what it returns; DomainErrors pass through. */
   write<S>(streamId: string, aggregate: Aggregate<S>, decide: (state: S) => NewEvent[]): Promise<WriteResult<S>> {
     return new Promise<WriteResult<S>>((resolve, reject) => {
@@ -129,20 +139,21 @@ export class StreamWriter {
 
   /**
    * Decides every write of the group in order, each on the state the previous ones leave. The
-   * first attempt may use the cached state without a read when every decision appends: the
-   * expected revision checks it was current. A refusal or a no-op is never answered from the
-   * cache: the group is decided again on the stream as stored.
+   * first attempt decides without a read when every decision appends: on the cached state, or,
+   * for a stream this process has not seen, on "no stream yet" (a new payment, a new slot). The
+   * expected revision checks the guess; a wrong one costs a failed append and a read. A refusal
+   * or a no-op is never answered from a guess: the group is decided again on the stream as stored.
    */
   private async decideGroup(
     streamId: string,
     aggregate: Aggregate<unknown>,
     group: readonly PendingWrite[],
-    useCache: boolean,
+    guess: boolean,
   ): Promise<{ state: unknown; revision: number; outcomes: Outcome[] }> {
-    const cached = useCache ? this.cache.peek(streamId, aggregate) : undefined;
-    if (cached) {
-      const outcomes = decideInOrder(streamId, aggregate, group, cached.state, cached.revision);
-      if (outcomes.every((o) => "events" in o && o.events.length > 0)) return { ...cached, outcomes };
+    if (guess) {
+      const guessed = this.cache.peek(streamId, aggregate) ?? { state: aggregate.initialState(), revision: -1 };
+      const outcomes = decideInOrder(streamId, aggregate, group, guessed.state, guessed.revision);
+      if (outcomes.every((o) => "events" in o && o.events.length > 0)) return { ...guessed, outcomes };
     }
     const { state, revision } = await this.cache.load(streamId, aggregate);
     return { state, revision, outcomes: decideInOrder(streamId, aggregate, group, state, revision) };

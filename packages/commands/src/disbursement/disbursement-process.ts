@@ -51,16 +51,42 @@ export class DisbursementProcess {
     return (await this.writer.read(streamIds.disbursement(disbursementId), disbursementAggregate)).state;
   }
 
-  /** Finishes an initiated payment (or does nothing if it is decided), settles what it must release, returns its view. */
-  run(disbursementId: string, ctx: CommandContext, role: ActingRole): Promise<DisbursementView> {
+  /**
+   * Finishes an initiated payment (or does nothing if it is decided), settles what it must release,
+   * returns its view. `context`: the payment's inputs, read when the request came in (see
+   * readContext), so that read overlaps the initiating append.
+   */
+  run(disbursementId: string, ctx: CommandContext, role: ActingRole, context?: Promise<DisbursementContext>): Promise<DisbursementView> {
     // One runner per payment in this process: concurrent retries queue and find it done.
     return this.mutex.run(disbursementId, async () => {
-      const before = await this.view(disbursementId);
-      if (before.state.status === "initiated") await this.advance(before.state, ctx, role);
-      const after = await this.view(disbursementId);
+      // As last seen, without a read: a lagging view can only say "initiated" for a payment that
+      // is decided, and every step of advance() is idempotent and checked by an expected revision,
+      // ending in AlreadyDecided. Once decided, the first answer never changes.
+      const before = await this.lastSeen(disbursementId);
+      if (before.state.status === "initiated") await this.advance(before.state, ctx, role, context);
+      const after = await this.lastSeen(disbursementId);
       await this.settle(after, ctx, role);
       return after;
     });
+  }
+
+  /**
+   * What a payment is assessed on: household, program, and its stake or loan. Read fresh from the
+   * store (a household that exited must be refused), and no earlier than the request arrived.
+   */
+  async readContext(request: DisbursementRequest): Promise<DisbursementContext> {
+    const inputs = request.inputs;
+    const [household, program, stake, loan] = await Promise.all([
+      this.writer.read(streamIds.household(request.householdId), householdAggregate),
+      this.writer.read(streamIds.program(request.programId), programAggregate),
+      inputs?.kind === "enterprise_dividend" ? this.writer.read(streamIds.stake(inputs.stakeId), stakeAggregate) : null,
+      inputs?.kind === "loan_interest" ? this.writer.read(streamIds.loan(inputs.loanId), loanAggregate) : null,
+    ]);
+    return { household: household.state, program: program.state, stake: stake?.state ?? null, loan: loan?.state ?? null };
+  }
+
+  private async lastSeen(disbursementId: string): Promise<DisbursementView> {
+    return (await this.writer.lastSeen(streamIds.disbursement(disbursementId), disbursementAggregate)).state;
   }
 
   /** Releases the slot and the reservation a refused, rejected or reversed payment still holds (idempotent). */
@@ -86,10 +112,10 @@ export class DisbursementProcess {
     );
   }
 
-  private async advance(initiated: Initiated, ctx: CommandContext, role: ActingRole): Promise<void> {
+  private async advance(initiated: Initiated, ctx: CommandContext, role: ActingRole, prefetched?: Promise<DisbursementContext>): Promise<void> {
     const { request, disbursementId: id } = initiated;
     try {
-      const context = await this.readContext(request);
+      const context = await (prefetched ?? this.readContext(request));
       const assessment = assessDisbursement(request, context);
       const meta = metadataFor(ctx, role, assessment.ruleVersion);
       if (assessment.slotKey !== null) await this.claimSlot(assessment.slotKey, id, ctx, role, meta);
@@ -130,17 +156,6 @@ export class DisbursementProcess {
       await this.settle(holder, ctx, role);
       await claim();
     }
-  }
-
-  private async readContext(request: DisbursementRequest): Promise<DisbursementContext> {
-    const inputs = request.inputs;
-    const [household, program, stake, loan] = await Promise.all([
-      this.writer.read(streamIds.household(request.householdId), householdAggregate),
-      this.writer.read(streamIds.program(request.programId), programAggregate),
-      inputs?.kind === "enterprise_dividend" ? this.writer.read(streamIds.stake(inputs.stakeId), stakeAggregate) : null,
-      inputs?.kind === "loan_interest" ? this.writer.read(streamIds.loan(inputs.loanId), loanAggregate) : null,
-    ]);
-    return { household: household.state, program: program.state, stake: stake?.state ?? null, loan: loan?.state ?? null };
   }
 
   /** Slot keys a refused payment may have claimed: under any rule version the program ever had. */
