@@ -36,9 +36,17 @@ export function leafHashOfText(text: string): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+// 0x01 ‖ left ‖ right, reused by every nodeHash call (synchronous, so never shared mid-hash).
+const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01);
+
 /** RFC 9162 interior node hash: SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return digest(NODE_PREFIX, left, right);
+  if (oneShot === undefined || left.length !== HASH_SIZE || right.length !== HASH_SIZE) return digest(NODE_PREFIX, left, right);
+  // Tiles and proofs hash millions of nodes: one-shot over a reused buffer is about twice as fast as a Hash object.
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 1 + HASH_SIZE);
+  const out = oneShot("sha256", nodeInput, "buffer");
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 /** Root of the empty tree: SHA-256 of the empty string. */
