@@ -89,6 +89,44 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
     }
   });
 
+  it("one batch call: each append gets its own positions in revision order; a conflicting one writes nothing", async () => {
+    const db = await createTestDatabase(inject("pgAdminUrl"));
+    try {
+      const first = await db.pool.query<{ positions: string[] }>("select * from aidtrail_append_batch($1, $2, $3, $4::jsonb)", [
+        ["b-2"],
+        [-1],
+        [1],
+        '[{"t":"E","d":{"k":0},"m":{}}]',
+      ]);
+      const before = first.rows[0]!.positions[0]!;
+      const events = [1, 2, 3, 4, 5, 6, 7].map((k) => ({ t: "E", d: { k }, m: {} }));
+      // b-1 gets 3 events, b-2 (at revision 0) wrongly expects no stream for its 1, b-3 gets 1 and b-4 gets 2.
+      const { rows } = await db.pool.query<{ append_index: number; ok: boolean; current_revision: string; positions: string[] | null }>(
+        "select * from aidtrail_append_batch($1, $2, $3, $4::jsonb)",
+        [["b-1", "b-2", "b-3", "b-4"], [-1, -1, -2, -1], [3, 1, 1, 2], JSON.stringify(events)],
+      );
+      expect(rows.map((r) => [r.append_index, r.ok, r.current_revision])).toEqual([
+        [0, true, "2"],
+        [1, false, "0"],
+        [2, true, "0"],
+        [3, true, "1"],
+      ]);
+      expect(rows[1]!.positions).toBeNull();
+      const stored = await db.pool.query<{ stream_id: string; revision: string; position: string; k: number }>(
+        "select stream_id, revision, position, (data->>'k')::int as k from events where position > $1 order by position",
+        [before],
+      );
+      for (const row of rows.filter((r) => r.ok)) {
+        const mine = stored.rows.filter((e) => e.stream_id === `b-${row.append_index + 1}`);
+        expect(row.positions).toEqual(mine.map((e) => e.position));
+        expect(mine.map((e) => e.revision)).toEqual(mine.map((_, i) => String(i)));
+      }
+      expect(stored.rows.map((e) => e.k)).toEqual([1, 2, 3, 5, 6, 7]);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it("refuses to update or delete an event", async () => {
     const db = await createTestDatabase(inject("pgAdminUrl"));
     const store = new PostgresEventStore({ db: db.db, url: db.url });
