@@ -19,6 +19,12 @@ export function createPool(url: string, options: ConnectOptions = {}): pg.Pool {
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
+  // Nor may a checked-out one: pg emits 'error' on it when its server goes away (restart, failover),
+  // and the pool's listener covers only idle clients. The query in flight gets the error anyway,
+  // and the pool drops the dead client when it is released.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   return pool;
 }
 
