@@ -65,17 +65,46 @@ function serialiseEvent(event: NewEvent, registry: EventSchemaRegistry | undefin
     if ("data" in parsed) data = parsed.data;
   }
   const metadata = { ...(event.metadata ?? {}) };
-  const json = JSON.stringify({ t: type, d: data, m: metadata }, rejectNonJson);
+  let json: string;
+  try {
+    json = JSON.stringify({ t: type, d: data, m: metadata });
+  } catch (error) {
+    // A bigint or a cycle: the caller's mistake, refused like any other bad append.
+    if (error instanceof TypeError) {
+      throw new InvalidAppend(
+        /bigint/i.test(error.message)
+          ? "event data may not contain bigint values; use strings or safe integers"
+          : `event data is not JSON: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+  // JSON.stringify writes NaN and Infinity as null: refuse them instead. This walk (no cycles
+  // left) plus a plain stringify costs about two thirds of a stringify with a replacer function.
+  if (hasNonFiniteNumber(data) || hasNonFiniteNumber(metadata)) {
+    throw new InvalidAppend("event data may not contain NaN or Infinity");
+  }
+  // PostgreSQL's jsonb refuses these, and the refusal would fail every append of the batch.
+  if (json.includes("\\u") && UNSTORABLE_ESCAPE.test(json)) {
+    throw new InvalidAppend("event data may not contain U+0000 or an unpaired surrogate");
+  }
   // Bytes, not characters: Chinese names take three bytes each.
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > limit) throw new EventTooLarge(type, bytes, limit);
   return { type, data, metadata, json };
 }
 
-function rejectNonJson(_key: string, value: unknown): unknown {
-  if (typeof value === "bigint") throw new InvalidAppend("event data may not contain bigint values; use strings or safe integers");
-  if (typeof value === "number" && !Number.isFinite(value)) throw new InvalidAppend("event data may not contain NaN or Infinity");
-  return value;
+/** `\u0000` or a lone surrogate's `\udXXX` escape, where the backslash is not itself escaped. */
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f])/i;
+
+function hasNonFiniteNumber(value: unknown): boolean {
+  if (typeof value === "number") return !Number.isFinite(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasNonFiniteNumber);
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && hasNonFiniteNumber((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 /** The SQL encoding of expectedRevision used by aidtrail_append_batch. */

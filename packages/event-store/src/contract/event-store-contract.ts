@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventSchemaViolation, EventTooLarge, UnknownEventType, WrongExpectedRevision } from "../errors.js";
+import { EventSchemaViolation, EventTooLarge, InvalidAppend, UnknownEventType, WrongExpectedRevision } from "../errors.js";
 import type { EventStore, ExpectedRevision, GlobalCheckpoint, NewEvent, RecordedEvent } from "../event-store.js";
 import type { EventSchemaRegistry, ValidationOptions } from "../event-validation.js";
 import { compareCheckpoints, pollAll } from "../poller.js";
@@ -186,6 +186,46 @@ export function runEventStoreContract(name: string, setup: () => Promise<Contrac
         expect(error).toBeInstanceOf(EventTooLarge);
         expect((error as EventTooLarge).bytes).toBeGreaterThan(512);
         expect(await strict.readStream(s)).toEqual([]);
+      });
+    });
+
+    describe("values JSON or PostgreSQL cannot hold", () => {
+      const cyclic: Record<string, unknown> = { n: 1 };
+      cyclic.self = cyclic;
+      const refused: Array<[string, NewEvent]> = [
+        ["a bigint", { type: "Counted", data: { n: 1, big: 10n } }],
+        ["NaN", { type: "Counted", data: { n: 1, x: Number.NaN } }],
+        ["Infinity in metadata", { type: "Counted", data: { n: 1 }, metadata: { nested: [1, { x: Number.POSITIVE_INFINITY }] } }],
+        ["a cycle", { type: "Counted", data: cyclic }],
+        ["U+0000 in a string", { type: "Counted", data: { n: 1, name: "张\u0000三" } }],
+        ["an unpaired surrogate in a key", { type: "Counted", data: { n: 1, "k\ud800": 1 } }],
+      ];
+      for (const [what, bad] of refused) {
+        it(`refuses ${what} and writes nothing`, async () => {
+          const s = freshStream();
+          const error = await store.append(s, [counted(1), bad]).catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(InvalidAppend);
+          expect(await store.readStream(s)).toEqual([]);
+        });
+      }
+
+      it("a refused append does not fail the appends written beside it", async () => {
+        const streams = Array.from({ length: 12 }, () => freshStream());
+        const results = await Promise.allSettled(
+          streams.map((s, i) =>
+            store.append(s, [i === 5 ? { type: "Counted", data: { n: 1, name: "\u0000" } } : counted(i)], {
+              expectedRevision: "no_stream",
+            }),
+          ),
+        );
+        expect(results.map((r) => r.status)).toEqual(streams.map((_, i) => (i === 5 ? "rejected" : "fulfilled")));
+      });
+
+      it("keeps text that only looks like an escape, and characters outside the BMP", async () => {
+        const s = freshStream();
+        const data = { n: 1, literal: "\\u0000 and \\ud800", emoji: "😀", control: "a\u0001b" };
+        await store.append(s, [{ type: "Counted", data }]);
+        expect((await store.readStream(s))[0]!.data).toEqual(data);
       });
     });
 
