@@ -11,6 +11,11 @@ export interface Projection {
   name: string;
   /** Tables in creation order, for the checksum and the rebuild. */
   tables: readonly string[];
+  /**
+   * Tables the projection only ever appends to and never reads back: a rebuild loads them
+   * without their indexes and builds those once at the end, before the swap.
+   */
+  appendOnly?: readonly string[];
   /** DDL for the tables, run once in a fresh schema (search_path set). */
   createTables(trx: Transaction<any>): Promise<void>;
   /**

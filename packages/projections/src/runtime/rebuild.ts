@@ -1,6 +1,7 @@
 import { type EventStore, type GlobalCheckpoint, START } from "@aidtrail/event-store";
 import { type Kysely, sql } from "kysely";
 import { ensureProjectionSchema, readCheckpoint } from "./checkpoint-store.js";
+import { buildIndexes, dropIndexes } from "./deferred-indexes.js";
 import { Lease, LeaseLost } from "./lease.js";
 import { type Projection, liveSchema, rebuildSchema } from "./projection.js";
 import { Projector, type ProjectorLog } from "./projector.js";
@@ -31,9 +32,11 @@ export interface RebuildOptions {
  */
 export async function rebuildProjections(options: RebuildOptions): Promise<{ applied: number; elapsedMs: number }> {
   const { db, store, projections } = options;
+  const deferred: string[] = [];
   for (const p of projections) {
     await sql`drop schema if exists ${sql.id(rebuildSchema(p.name))} cascade`.execute(db);
     await ensureProjectionSchema(db, rebuildSchema(p.name), p);
+    deferred.push(...(await dropIndexes(db, rebuildSchema(p.name), p.appendOnly ?? [])));
   }
   const lease = new Lease(`rebuild:${projections.map((p) => p.name).join(",")}`, `rebuild-${process.pid}-${Date.now()}`, 60_000);
   if (!(await lease.tryAcquire(db))) throw new Error(`another rebuild of ${lease.name} is running`);
@@ -81,6 +84,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ app
       const state = await readCheckpoint(db, rebuildSchema(p.name));
       if (state.status === "failed") throw new Error(`rebuild of ${p.name} stopped: ${state.error}`);
     }
+    await buildIndexes(db, deferred);
     if (options.swap !== false) await swapIn(db, projections);
   } finally {
     await lease.release(db);

@@ -44,6 +44,7 @@ const paymentColumns: ColumnTypes = {
 export const dividendScheduleProjection: Projection = {
   name: DIVIDEND_SCHEDULE,
   tables: ["dividend_schedule", "dividend_payments"],
+  appendOnly: ["dividend_schedule"],
   async createTables(trx: Transaction<any>) {
     await sql`
       create table dividend_schedule (

@@ -64,6 +64,7 @@ function householdOf(e: DomainRecordedEvent): string | null {
 export const householdFileProjection: Projection = {
   name: HOUSEHOLD_FILE,
   tables: ["file_disbursements", "household_file"],
+  appendOnly: ["household_file"],
   async createTables(trx: Transaction<any>) {
     await sql`
       create table file_disbursements (

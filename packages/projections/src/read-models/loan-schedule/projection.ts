@@ -49,6 +49,7 @@ const paymentColumns: ColumnTypes = {
 export const loanScheduleProjection: Projection = {
   name: LOAN_SCHEDULE,
   tables: ["loans", "loan_payments"],
+  appendOnly: ["loans"],
   async createTables(trx: Transaction<any>) {
     await sql`
       create table loans (

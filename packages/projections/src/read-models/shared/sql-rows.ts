@@ -4,7 +4,7 @@ import { type Transaction, sql } from "kysely";
 export type ColumnTypes = Readonly<Record<string, string>>;
 
 export interface UpsertOptions {
-  /** Conflict target; nothing is updated on conflict when `set` is empty. */
+  /** Conflict target; a row whose key exists is skipped when `set` is empty. */
   key: readonly string[];
   /**
    * On conflict, column → SQL expression (constants of the code, never input), e.g.
@@ -45,9 +45,11 @@ export async function upsertRows(
       ? Object.fromEntries(names.filter((n) => !options.key.includes(n)).map((n) => [n, `excluded."${n}"`]))
       : options.set;
   const assignments = Object.entries(set).map(([column, expression]) => sql`${sql.id(column)} = ${sql.raw(expression)}`);
+  // "Do nothing" names no conflict target (every table's only unique index is its key), so it
+  // also works while a rebuild loads an append-only table before building its key.
   const onConflict =
     assignments.length === 0
-      ? sql`on conflict (${sql.join(options.key.map((k) => sql.id(k)))}) do nothing`
+      ? sql`on conflict do nothing`
       : sql`on conflict (${sql.join(options.key.map((k) => sql.id(k)))}) do update set ${sql.join(assignments)}`;
   await sql`
     insert into ${sql.id(table)} (${list})
