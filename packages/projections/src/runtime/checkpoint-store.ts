@@ -1,5 +1,5 @@
 import type { GlobalCheckpoint } from "@aidtrail/event-store";
-import { type Kysely, type Transaction, sql } from "kysely";
+import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
 import type { Projection } from "./projection.js";
 
 /** One row per projection schema: where it is in the log and whether it stopped on a poison event. */
@@ -43,17 +43,23 @@ export async function readCheckpoint(
   forUpdate = false,
 ): Promise<ProjectionCheckpoint> {
   const lock = forUpdate ? sql`for update` : sql``;
-  const { rows } = await sql<{
-    transaction_id: string;
-    position: string;
-    applied: string;
-    status: "running" | "failed";
-    failed_position: string | null;
-    error: string | null;
-  }>`select transaction_id::text, position, applied, status, failed_position, error
+  const { rows } = await sql<CheckpointRow>`select transaction_id::text, position, applied, status, failed_position, error
      from ${sql.id(schema, "_checkpoint")} ${lock}`.execute(db);
   const row = rows[0];
   if (!row) throw new Error(`projection schema ${schema} has no checkpoint row`);
+  return checkpointOf(row);
+}
+
+interface CheckpointRow {
+  transaction_id: string;
+  position: string;
+  applied: string;
+  status: "running" | "failed";
+  failed_position: string | null;
+  error: string | null;
+}
+
+function checkpointOf(row: CheckpointRow): ProjectionCheckpoint {
   return {
     checkpoint: { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) },
     status: row.status,
@@ -61,6 +67,27 @@ export async function readCheckpoint(
     error: row.error,
     applied: BigInt(row.applied),
   };
+}
+
+/**
+ * Opens an apply transaction in one round trip (a rebuild runs thousands of them): evaluates
+ * `held` (the lease check), points the transaction's search_path at `schema`, commits it
+ * asynchronously when asked, and reads the checkpoint for update.
+ */
+export async function openApply(
+  trx: Transaction<any>,
+  schema: string,
+  held: RawBuilder<boolean>,
+  asyncCommit: boolean,
+): Promise<{ held: boolean; state: ProjectionCheckpoint }> {
+  const commit = asyncCommit ? sql`, set_config('synchronous_commit', 'off', true) as commit` : sql``;
+  const { rows } = await sql<CheckpointRow & { held: boolean }>`
+    select ${held} as held, set_config('search_path', ${schema}, true) as path ${commit},
+           transaction_id::text, position, applied, status, failed_position, error
+    from ${sql.id(schema, "_checkpoint")} for update`.execute(trx);
+  const row = rows[0];
+  if (!row) throw new Error(`projection schema ${schema} has no checkpoint row`);
+  return { held: row.held, state: checkpointOf(row) };
 }
 
 export async function writeCheckpoint(

@@ -1,4 +1,4 @@
-import { type Kysely, type Transaction, sql } from "kysely";
+import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
 
 /**
  * Ownership of a projector by a lease row, not a session lock: it survives connection
@@ -41,11 +41,16 @@ export class Lease {
    * each other (`holdWithin` takes the row exclusively). Extend it with `renew` between batches.
    */
   async checkWithin(trx: Transaction<any>): Promise<boolean> {
-    const { rows } = await sql<{ owner: string }>`
-      select owner from projector_leases
+    const { rows } = await sql<{ held: boolean }>`select ${this.heldCondition()} as held`.execute(trx);
+    return rows[0]?.held === true;
+  }
+
+  /** `checkWithin` as a condition, so a statement that does more takes the share lock too. */
+  heldCondition(): RawBuilder<boolean> {
+    return sql<boolean>`exists (
+      select 1 from projector_leases
       where name = ${this.name} and owner = ${this.owner} and expires_at > now()
-      for share`.execute(trx);
-    return rows.length === 1;
+      for share)`;
   }
 
   /** Extends the lease if we still own it; false when it expired or was taken over. */

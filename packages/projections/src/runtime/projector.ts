@@ -1,6 +1,6 @@
 import { type EventStore, type GlobalCheckpoint, type RecordedEvent, compareCheckpoints } from "@aidtrail/event-store";
 import { type Kysely, type Transaction, sql } from "kysely";
-import { ensureProjectionSchema, markFailed, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
+import { ensureProjectionSchema, markFailed, openApply, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
 import { type Lease, LeaseLost } from "./lease.js";
 import { type Projection, liveSchema } from "./projection.js";
 
@@ -128,7 +128,11 @@ export class Projector {
     return { applied: results.reduce((n, r) => n + r.applied, 0), running: reached.length, reached: lowest(reached) };
   }
 
-  /** One projection, one transaction; `reached` is undefined when the projection has stopped. */
+  /**
+   * One projection, one transaction; `reached` is undefined when the projection has stopped.
+   * The batch is tried whole first, in as few round trips as possible (no savepoint); only if
+   * that transaction fails is it applied again under savepoints to isolate a poison event.
+   */
   private async applyAlone(
     projection: Projection,
     events: readonly RecordedEvent[],
@@ -136,6 +140,25 @@ export class Projector {
   ): Promise<{ applied: number; reached: GlobalCheckpoint | undefined }> {
     const { db, lease } = this.options;
     const schema = this.schemaOf(projection);
+    const whole = await db
+      .transaction()
+      .execute(async (trx) => {
+        const { held, state } = await openApply(trx, schema, lease.heldCondition(), asyncCommit);
+        if (!held) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+        if (state.status !== "running") return { applied: 0, reached: undefined };
+        const mine = events.filter((e) => compareCheckpoints(e, state.checkpoint) > 0);
+        const last = mine[mine.length - 1];
+        if (!last) return { applied: 0, reached: state.checkpoint };
+        await projection.applyBatch(trx, mine);
+        await writeCheckpoint(trx, schema, last, mine.length);
+        return { applied: mine.length, reached: last };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof LeaseLost) throw error;
+        return "failed" as const;
+      });
+    if (whole !== "failed") return whole;
+    // Rolled back as a whole: the checkpoint read again below says what is still to apply.
     return db.transaction().execute(async (trx) => {
       if (asyncCommit) await sql`set local synchronous_commit = off`.execute(trx);
       if (!(await lease.checkWithin(trx))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
