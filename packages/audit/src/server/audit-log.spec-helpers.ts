@@ -1,9 +1,10 @@
 import type { EventStore, NewEvent } from "@aidtrail/event-store";
 import { PostgresEventStore } from "@aidtrail/event-store";
-import { Lease, type Projection, Projector } from "@aidtrail/projections";
+import { Lease, type Projection } from "@aidtrail/projections";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { generateNoteKey, type NoteSigner, noteSignerFromKey } from "../signed-note.js";
 import { auditSealerProjection } from "./sealer-projection.js";
+import { createSealerProjector } from "./sealer-projector.js";
 
 export const ORIGIN = "aidtrail.test/audit";
 
@@ -34,8 +35,11 @@ export async function openSealedLog(adminUrl: string): Promise<SealedLog> {
     verifierKey: key.verifierKey,
     projection,
     async seal(batchSize = 97) {
-      const projector = new Projector({ db: database.db, store, projections: [projection], lease, batchSize });
-      for (;;) if ((await projector.runOnce()).caughtUp) return;
+      // The projector `aidtrail start` runs, reading ahead, so every suite here seals as production does.
+      const { projector, settle } = createSealerProjector({ db: database.db, store, lease, batchSize, projection });
+      for (;;) {
+        if ((await projector.runOnce()).caughtUp) return settle();
+      }
     },
     async close() {
       await store.close();

@@ -25,6 +25,7 @@ export { type EventPage, exportEvents, formatCursor, parseCursor } from "./expor
 export { PostgresTileStore } from "./postgres-tile-store.js";
 export { receiptForDisbursement } from "./receipt-for-disbursement.js";
 export { auditSealerProjection } from "./sealer-projection.js";
-export { DEFAULT_SEALER_BATCH, type RunningAuditSealer, type StartAuditSealerOptions, startAuditSealer } from "./start-audit-sealer.js";
+export { createSealerProjector, DEFAULT_SEALER_BATCH, type SealerProjector } from "./sealer-projector.js";
+export { type RunningAuditSealer, type StartAuditSealerOptions, startAuditSealer } from "./start-audit-sealer.js";
 export { VERIFIER_GLOBAL, verifierBundle } from "./verifier-bundle.js";
 export { type LogMismatch, type LogVerification, type VerifyLogOptions, verifyLog } from "./verify-log.js";

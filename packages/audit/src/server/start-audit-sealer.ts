@@ -1,15 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { EventStore } from "@aidtrail/event-store";
-import { Lease, Projector, type ProjectorLog, runProjectorLoop } from "@aidtrail/projections";
+import { Lease, type Projector, type ProjectorLog, runProjectorLoop } from "@aidtrail/projections";
 import type { Kysely } from "kysely";
 import { type AuditConfig, readAuditConfig } from "./audit-config.js";
 import { type AuditKeys, loadAuditKeys } from "./audit-keys.js";
 import { type CheckpointSigner, startCheckpointSigner } from "./checkpoint-signer.js";
 import type { StoredCheckpoint } from "./checkpoint-rows.js";
-import { auditSealerProjection } from "./sealer-projection.js";
-
-/** Events per sealing transaction unless the caller says otherwise. */
-export const DEFAULT_SEALER_BATCH = 5_000;
+import { createSealerProjector, DEFAULT_SEALER_BATCH } from "./sealer-projector.js";
 
 /** Options of the sealer and signer run inside a process (`aidtrail start`, the projector service). */
 export interface StartAuditSealerOptions {
@@ -48,14 +45,14 @@ export async function startAuditSealer(options: StartAuditSealerOptions): Promis
   const keys = options.keys ?? (await loadAuditKeys(config, { create: true }));
   if (keys.signers.length === 0) throw new Error("the audit sealer needs a signer key (AIDTRAIL_AUDIT_SIGNER_KEYS or the development key)");
   const lease = new Lease(options.leaseName ?? "audit-sealer", `${process.pid}-${randomUUID()}`, options.leaseTtlMs ?? 15_000);
-  const projector = new Projector({
+  const sealer = createSealerProjector({
     db: options.db,
     store: options.store,
-    projections: [auditSealerProjection()],
     lease,
     batchSize: options.batchSize ?? DEFAULT_SEALER_BATCH,
     ...(options.log ? { log: options.log } : {}),
   });
+  const { projector } = sealer;
   await projector.prepare();
   const controller = new AbortController();
   const loop = runProjectorLoop({
@@ -84,6 +81,7 @@ export async function startAuditSealer(options: StartAuditSealerOptions): Promis
     async stop() {
       controller.abort();
       await loop;
+      await sealer.settle();
       // Sign what was sealed last, so a clean stop leaves nothing unsigned.
       await signer.signNow().catch(() => undefined);
       await signer.stop();
