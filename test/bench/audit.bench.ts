@@ -2,9 +2,10 @@
  * `pnpm bench audit [--events N] [--runs N] [--samples N] [--batch N]`: the audit log over a
  * realistic log of 1,000,000 events (the cc township copied, see township-log.ts).
  *
- * 1. sealing: the sealer projection (`auditSealerProjection()`) run by the projector
- *    runtime, as `aidtrail start` runs it (batch size of startAuditSealer), from an empty
- *    tree to every event sealed: leaves/s, `--runs` times, each from scratch.
+ * 1. sealing: the sealer projector `aidtrail start` runs (`createSealerProjector`: the sealer
+ *    projection under the projector runtime, reading the next batch ahead, batch size of
+ *    startAuditSealer), from an empty tree to every event sealed: leaves/s, `--runs` times,
+ *    each from scratch.
  * 2. stages: where a sealed event's time goes (read, canonicalise, hash, tiles), on 100k events.
  * 3. inclusion proofs at the full tree size (one signed checkpoint of all leaves) through the
  *    service function `inclusionProofFor`, `--samples` random positions, on one pooled
@@ -24,7 +25,7 @@ import {
 } from "@aidtrail/audit";
 import {
   AUDIT_SCHEMA,
-  auditSealerProjection,
+  createSealerProjector,
   DEFAULT_SEALER_BATCH,
   inclusionProofFor,
   signSealedTree,
@@ -32,7 +33,7 @@ import {
 } from "@aidtrail/audit/server";
 import { createDb } from "@aidtrail/db";
 import type { RecordedEvent } from "@aidtrail/event-store";
-import { Lease, Projector } from "@aidtrail/projections";
+import { Lease } from "@aidtrail/projections";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { type BenchContext, type BenchResult, flagValue, median, percentile, round } from "./lib.js";
@@ -60,7 +61,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     for (let r = 0; r < runs; r++) {
       await sql`drop schema if exists ${sql.id(AUDIT_SCHEMA)} cascade`.execute(db);
       await sql`delete from audit_checkpoints`.execute(db);
-      const projector = new Projector({ db, store, projections: [auditSealerProjection()], lease, batchSize });
+      const { projector, settle } = createSealerProjector({ db, store, lease, batchSize });
       await projector.prepare();
       const started = performance.now();
       let sealed = 0;
@@ -75,11 +76,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         }
       }
       const seconds = (performance.now() - started) / 1000;
+      await settle();
       if (sealed !== events) throw new Error(`sealed ${sealed} of ${events} events`);
       sealRates.push(sealed / seconds);
       ctx.log(`sealing run ${r + 1}/${runs}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s`);
     }
-    await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_leaves")}`.execute(db);
+    await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_leaf_runs")}`.execute(db);
     await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_tiles")}`.execute(db);
 
     // 2. Stages of sealing, on the first 100k events, in process (no writes).

@@ -20,14 +20,21 @@ export async function createAuditTables(trx: Transaction<any>): Promise<void> {
       hashes bytea not null,
       primary key (level, idx)
     )`.execute(trx);
-  // position → leaf: what `?position=` proofs and receipts look up. No index on leaf_index:
-  // a second index per row is write cost on the sealer's hot path, and leaf → position is only read by
-  // `aidtrail verify` to name a mismatch (one scan, once).
+  // position → leaf: what `?position=` proofs and receipts look up. One row per run of leaves
+  // with consecutive positions (see leaf-runs.ts), not per event: a row and an index entry per
+  // event were a large share of the sealer's write cost. first_leaf is unique (a leaf is sealed
+  // once) and indexed for leaf → position, which `aidtrail verify` reads to name a mismatch.
   await sql`
-    create table audit_leaves (
-      position bigint primary key,
-      leaf_index bigint not null
+    create table audit_leaf_runs (
+      first_position bigint primary key,
+      first_leaf bigint not null unique,
+      leaves int not null check (leaves > 0)
     )`.execute(trx);
+  // The per-event view, for ad-hoc SQL and tools that list leaves.
+  await sql`
+    create view audit_leaves as
+      select r.first_position + i as position, r.first_leaf + i as leaf_index
+      from audit_leaf_runs r cross join generate_series(0, r.leaves - 1) as i`.execute(trx);
   // The sealed tree size, written with the tiles and the projector checkpoint in one transaction.
   await sql`
     create table audit_tree (

@@ -94,7 +94,7 @@ export async function readCheckpointAndLeaf(
       select c.tree_size, c.root, c.note, c.signed_at, l.leaf_index
       from (select 1) as one
       left join (${checkpoint}) as c on true
-      left join ${sql.id(AUDIT_SCHEMA, "audit_leaves")} l on l.position = ${position.toString()}::bigint`.execute(db);
+      left join lateral (${leafIndexAt(position)}) l on true`.execute(db);
     row = rows[0];
   } catch (error) {
     // 42P01: the sealer has not created its schema yet, so nothing is sealed.
@@ -108,17 +108,33 @@ export async function readCheckpointAndLeaf(
   };
 }
 
+/**
+ * `leaf_index` of the event at `position`, no row if it is not sealed: the run starting at or
+ * before the position is the only one that can hold it (runs never overlap), one index probe.
+ */
+function leafIndexAt(position: bigint) {
+  const p = sql`${position.toString()}::bigint`;
+  return sql<{ leaf_index: string }>`
+    select r.first_leaf + (${p} - r.first_position) as leaf_index
+    from (select first_position, first_leaf, leaves from ${sql.id(AUDIT_SCHEMA, "audit_leaf_runs")}
+          where first_position <= ${p} order by first_position desc limit 1) r
+    where ${p} < r.first_position + r.leaves`;
+}
+
 /** Leaf index of the event at global `position`, if sealed. */
 export async function readLeafIndex(db: Kysely<any>, position: bigint): Promise<number | undefined> {
-  const { rows } = await sql<{ leaf_index: string }>`
-    select leaf_index from ${sql.id(AUDIT_SCHEMA, "audit_leaves")} where position = ${position.toString()}::bigint`.execute(db);
+  const { rows } = await leafIndexAt(position).execute(db);
   return rows[0] === undefined ? undefined : Number(rows[0].leaf_index);
 }
 
 /** Positions of leaves `from` … `from + count − 1`, in leaf order (for naming a mismatching leaf). */
 export async function readLeafPositions(db: Kysely<any>, from: number, count: number): Promise<Map<number, bigint>> {
   const { rows } = await sql<{ position: string; leaf_index: string }>`
-    select position, leaf_index from ${sql.id(AUDIT_SCHEMA, "audit_leaves")}
-    where leaf_index >= ${String(from)}::bigint and leaf_index < ${String(from + count)}::bigint`.execute(db);
+    select r.first_position + (g.leaf - r.first_leaf) as position, g.leaf as leaf_index
+    from generate_series(${String(from)}::bigint, ${String(from + count - 1)}::bigint) as g(leaf)
+    cross join lateral (
+      select first_position, first_leaf, leaves from ${sql.id(AUDIT_SCHEMA, "audit_leaf_runs")}
+      where first_leaf <= g.leaf order by first_leaf desc limit 1) r
+    where g.leaf < r.first_leaf + r.leaves`.execute(db);
   return new Map(rows.map((r) => [Number(r.leaf_index), BigInt(r.position)]));
 }

@@ -5,11 +5,12 @@ import { canonicalEventJson } from "../canonical-json.js";
 import { leafHashOfText } from "../merkle-hash.js";
 import { appendLeaves, loadTileEdge, type TileEdge } from "../tile-edge.js";
 import { AUDIT_PROJECTION, createAuditTables } from "./audit-tables.js";
+import { leafRuns } from "./leaf-runs.js";
 import { PostgresTileStore, writeTilesStatement } from "./postgres-tile-store.js";
 
 /**
  * The sealer: a projection that gives every event, in global order, the next leaf of
- * the Merkle tree. Its tiles, its position→leaf rows and the tree size commit in the
+ * the Merkle tree. Its tiles, its position→leaf runs and the tree size commit in the
  * projector's transaction together with its checkpoint, so each event is sealed exactly
  * once. Deterministic (no clock): a rebuild produces the very same tiles. Signing is
  * not done here but by the checkpoint signer, which needs a clock and a key.
@@ -21,7 +22,7 @@ export function auditSealerProjection(): Projection {
   const edges = new Map<string, TileEdge>();
   return {
     name: AUDIT_PROJECTION,
-    tables: ["audit_tiles", "audit_leaves", "audit_tree"],
+    tables: ["audit_tiles", "audit_leaf_runs", "audit_tree"],
     createTables: createAuditTables,
     async applyBatch(trx: Transaction<any>, events: readonly RecordedEvent[]): Promise<void> {
       if (events.length === 0) return;
@@ -35,14 +36,14 @@ export function auditSealerProjection(): Projection {
 
       const leaves = events.map((event) => leafHashOfText(canonicalEventJson(event)));
       const appended = appendLeaves(edge, leaves);
-      const positions = events.map((e) => e.position.toString());
-      const indexes = events.map((_, i) => String(size + i));
-      // One round trip for the whole batch: tiles, leaf rows and the new size.
+      const runs = leafRuns(events, size);
+      // One round trip for the whole batch: tiles, leaf runs and the new size.
       await sql`
         with tiles as (${writeTilesStatement(sql.id("audit_tiles"), appended.tiles)}),
-        leaves as (
-          insert into audit_leaves (position, leaf_index)
-          select * from unnest(${positions}::bigint[], ${indexes}::bigint[])
+        runs as (
+          insert into audit_leaf_runs (first_position, first_leaf, leaves)
+          select * from unnest(${runs.map((r) => r.firstPosition.toString())}::bigint[],
+                               ${runs.map((r) => String(r.firstLeaf))}::bigint[], ${runs.map((r) => r.leaves)}::int[])
         )
         update audit_tree set size = ${String(appended.edge.size)}::bigint`.execute(trx);
       edges.set(row.schema, appended.edge);
