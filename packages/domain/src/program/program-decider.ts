@@ -14,6 +14,7 @@ import {
 import { requirePositiveFen, requireSafe } from "../shared/fen.js";
 import type { ProgramCommand } from "./program-commands.js";
 import type { ProgramEvent } from "./program-events.js";
+import { PersistentMap } from "./persistent-map.js";
 import { type ProgramKind, ProgramRule } from "./program-rule.js";
 import { type DefinedProgram, type ProgramState, currentRule, programBudget } from "./program-state.js";
 
@@ -101,19 +102,7 @@ export function decideProgram(command: ProgramCommand, state: ProgramState): Pro
   }
 }
 
-type Mutable = { -readonly [K in keyof DefinedProgram]: DefinedProgram[K] } & {
-  allocations: Map<string, { amountFen: number; period: string }>;
-  reservations: Map<string, number>;
-  released: Map<string, number>;
-  rules: ProgramRule[];
-};
-
-function copy(p: DefinedProgram): Mutable {
-  return { ...p, rules: [...p.rules], allocations: new Map(p.allocations), reservations: new Map(p.reservations), released: new Map(p.released) };
-}
-
-/** Applies one event to a private mutable copy (see replayProgram for why). */
-function apply(state: ProgramState, event: ProgramEvent, draft: Mutable | null): Mutable {
+export function evolveProgram(state: ProgramState, event: ProgramEvent): ProgramState {
   if (event.type === "ProgramDefined") {
     if (state.status !== "undefined") throw new ImpossibleEvent(event.type, state.status);
     const { programId, name, kind, rule, fundingSource } = event.data;
@@ -126,32 +115,35 @@ function apply(state: ProgramState, event: ProgramEvent, draft: Mutable | null):
       rules: [rule],
       allocations: new Map(),
       allocatedFen: 0,
-      reservations: new Map(),
-      released: new Map(),
+      reservations: PersistentMap.empty(),
+      released: PersistentMap.empty(),
       reservedFen: 0,
     };
   }
   if (state.status !== "defined") throw new ImpossibleEvent(event.type, state.status);
-  const p = draft ?? copy(state);
+  // Only what the event changes is new; reservations are persistent maps, so no event copies them.
   switch (event.type) {
     case "ProgramRuleRevised":
-      p.rules.push(event.data.rule);
-      return p;
-    case "AllocationAdded":
-      p.allocations.set(event.data.allocationId, { amountFen: event.data.amountFen, period: event.data.period });
-      p.allocatedFen += event.data.amountFen;
-      return p;
-    case "FundsReserved":
-      p.reservations.set(event.data.disbursementId, event.data.amountFen);
-      p.reservedFen += event.data.amountFen;
-      return p;
+      return { ...state, rules: [...state.rules, event.data.rule] };
+    case "AllocationAdded": {
+      const allocations = new Map(state.allocations);
+      allocations.set(event.data.allocationId, { amountFen: event.data.amountFen, period: event.data.period });
+      return { ...state, allocations, allocatedFen: state.allocatedFen + event.data.amountFen };
+    }
+    case "FundsReserved": {
+      const { disbursementId, amountFen } = event.data;
+      return { ...state, reservations: state.reservations.set(disbursementId, amountFen), reservedFen: state.reservedFen + amountFen };
+    }
     case "ReservationReleased": {
-      const held = p.reservations.get(event.data.disbursementId);
+      const { disbursementId } = event.data;
+      const held = state.reservations.get(disbursementId);
       if (held === undefined) throw new ImpossibleEvent(event.type, "no such reservation");
-      p.reservations.delete(event.data.disbursementId);
-      p.released.set(event.data.disbursementId, held);
-      p.reservedFen -= held;
-      return p;
+      return {
+        ...state,
+        reservations: state.reservations.delete(disbursementId),
+        released: state.released.set(disbursementId, held),
+        reservedFen: state.reservedFen - held,
+      };
     }
     default: {
       const _exhaustive: never = event;
@@ -160,23 +152,9 @@ function apply(state: ProgramState, event: ProgramEvent, draft: Mutable | null):
   }
 }
 
-export function evolveProgram(state: ProgramState, event: ProgramEvent): ProgramState {
-  return apply(state, event, null);
-}
-
-/**
- * Same result as folding evolveProgram, in linear time: a program stream holds one reservation
- * per payment (thousands), and copying the maps on every event would make replay quadratic.
- * The mutation stays inside this call, so the function is still pure.
- */
+/** Folds a whole program stream (a cold read); linear, as every event costs O(1) copying. */
 export function replayProgram(events: readonly ProgramEvent[]): ProgramState {
-  let state: ProgramState = initialProgramState();
-  let draft: Mutable | null = null;
-  for (const event of events) {
-    draft = apply(state, event, draft);
-    state = draft;
-  }
-  return state;
+  return events.reduce(evolveProgram, initialProgramState());
 }
 
 export const programDecider: Decider<ProgramCommand, ProgramState, ProgramEvent> = {

@@ -125,10 +125,13 @@ describe("program decider: the program stream is the budget", () => {
     });
   });
 
-  it("replayProgram gives the same state as folding evolve", () => {
+  it("evolve leaves the state it was given as it was (a writer decides on provisional states and may drop them)", () => {
     const events: ProgramEvent[] = [defined, allocation("a1", 50_000)];
     for (let i = 0; i < 20; i++) events.push(reserved(`d${i}`, 1_000 + i));
-    events.push(released("d3"), released("d7"));
-    expect(replayProgram(events)).toEqual(replay(programDecider, events));
+    const before = replayProgram(events) as DefinedProgram;
+    const after = programDecider.evolve(programDecider.evolve(before, released("d3")), reserved("d20", 500)) as DefinedProgram;
+    expect([before.reservations.has("d3"), before.released.has("d3"), before.reservations.has("d20"), before.reservedFen]).toEqual([true, false, false, 20_190]);
+    expect([after.reservations.has("d3"), after.released.get("d3"), after.reservations.get("d20"), after.reservedFen]).toEqual([false, 1_003, 500, 19_687]);
+    expect(programBudget(before).remainingFen).toBe(50_000 - 20_190);
   });
 });

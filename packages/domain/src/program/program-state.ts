@@ -1,3 +1,4 @@
+import type { PersistentMap } from "./persistent-map.js";
 import type { ProgramKind, ProgramRule } from "./program-rule.js";
 
 export interface UndefinedProgram {
@@ -19,10 +20,10 @@ export interface DefinedProgram {
   rules: readonly ProgramRule[];
   allocations: ReadonlyMap<string, { amountFen: number; period: string }>;
   allocatedFen: number;
-  /** Active reservations by disbursement id. */
-  reservations: ReadonlyMap<string, number>;
+  /** Active reservations by disbursement id (one per payment: persistent, so an event does not copy them). */
+  reservations: PersistentMap<number>;
   /** Released reservations by disbursement id: a disbursement id is never reserved again. */
-  released: ReadonlyMap<string, number>;
+  released: PersistentMap<number>;
   reservedFen: number;
 }
 
