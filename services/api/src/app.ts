@@ -11,6 +11,8 @@ import { type ProjectionWaiter, commandHandlers } from "./plugins/command-handle
 import { metrics } from "./plugins/metrics.js";
 import { openApi } from "./plugins/openapi.js";
 import { frameworkErrors, problemDetails } from "./plugins/problem-details.js";
+import { inputGuards } from "./plugins/input-guards.js";
+import { jsonBody } from "./plugins/json-body.js";
 import { rateLimit } from "./plugins/rate-limit.js";
 import { auditRoutes, verifyPageRoutes } from "./routes/audit/index.js";
 import { healthRoutes } from "./routes/health/health-routes.js";
@@ -63,11 +65,13 @@ export async function buildApp(deps: AppDependencies, options: AppOptions = {}):
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(problemDetails);
+  await app.register(jsonBody);
   await app.register(openApi);
   await app.register(metrics, { db: deps.db, projections: deps.projections ?? [] });
   await app.register(authentication, { keys: deps.auth });
   await app.register(authorization, { store: deps.eventStore });
   await app.register(rateLimit, settings.rateLimit);
+  await app.register(inputGuards);
   await app.register(commandHandlers, {
     store: deps.eventStore,
     vault: deps.vault,

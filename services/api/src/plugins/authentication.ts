@@ -19,7 +19,8 @@ export const authentication = fp<{ keys: AuthKeys }>(
   async (app, { keys }) => {
     await app.register(fastifyJwt, {
       secret: "secret" in keys ? keys.secret : { public: keys.publicKey },
-      verify: { algorithms: "secret" in keys ? ["HS256"] : ["RS256", "ES256", "EdDSA"] },
+      // A token without `exp` would never expire: refused like an expired one.
+      verify: { algorithms: "secret" in keys ? ["HS256"] : ["RS256", "ES256", "EdDSA"], requiredClaims: ["exp"] },
     });
     app.decorateRequest("principal", null);
     app.addHook("onRequest", async (request) => {

@@ -6,6 +6,15 @@ import { Problem } from "../problems/problem.js";
 /** A global position in the event log, as a decimal string (bigint-safe in JSON). */
 export const Position = z.string().regex(/^\d+$/).describe("global position of the event in the log (decimal)");
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** A global position a client asks for: digits within PostgreSQL's bigint (beyond it SQL would fail, not answer). */
+export const PositionQuery = z
+  .string()
+  .regex(/^\d{1,19}$/, "a global position")
+  // zod runs this even when the regex failed: only digits go to BigInt.
+  .refine((v) => !/^\d+$/.test(v) || BigInt(v) <= MAX_BIGINT, "a global position is at most 9223372036854775807");
+
 /** Every route may answer with a problem; declared so OpenAPI documents it and serialisation checks it. */
 export const problemResponses = { "4xx": Problem, "5xx": Problem } as const;
 

@@ -1,6 +1,9 @@
 import { AuditRequestError, type AuditErrorCode } from "@aidtrail/audit/server";
 import { HttpProblem } from "../../problems/problem.js";
 
+/** PostgreSQL's SQLSTATE for a relation that does not exist. */
+const UNDEFINED_TABLE = "42P01";
+
 const STATUS: Record<AuditErrorCode, { status: number; title: string }> = {
   no_checkpoint: { status: 404, title: "No checkpoint yet" },
   unsigned_size: { status: 404, title: "Tree size not signed" },
@@ -19,6 +22,10 @@ export async function auditCall<T>(call: () => Promise<T>): Promise<T> {
     if (error instanceof AuditRequestError) {
       const { status, title } = STATUS[error.code];
       throw new HttpProblem(status, error.code, title, error.message, status === 409 ? { retryAfterSeconds: 3 } : {});
+    }
+    // An API started before its sealer ever ran (separate processes) finds no audit tables: not sealed yet.
+    if ((error as { code?: unknown }).code === UNDEFINED_TABLE) {
+      throw new HttpProblem(409, "not_covered", STATUS.not_covered.title, "the audit log has not been sealed yet; retry in a few seconds", { retryAfterSeconds: 3 });
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PositionQuery } from "../../schemas/common.js";
 
 /** A tree size: a number of leaves, taken from a signed checkpoint. */
 const TreeSize = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -6,7 +7,7 @@ const Base64Hash = z.string().describe("base64 SHA-256 hash");
 const SignedNote = z.string().describe("a C2SP signed note: origin, size, base64 root, blank line, Ed25519 signature lines");
 
 export const InclusionQuery = z.strictObject({
-  position: z.string().regex(/^\d{1,19}$/).describe("global position of the event"),
+  position: PositionQuery.describe("global position of the event"),
   treeSize: TreeSize.optional().describe("a signed tree size; the latest signed checkpoint when omitted"),
 });
 

@@ -3,12 +3,12 @@ import { type AsOf, householdFile } from "@aidtrail/projections";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { notFound } from "../../problems/problem.js";
-import { IdParams, Position, problemResponses } from "../../schemas/common.js";
+import { IdParams, Position, PositionQuery, problemResponses } from "../../schemas/common.js";
 import type { ReadDeps } from "../../schemas/read-deps.js";
 
 const Query = z.strictObject({
   asOf: z
-    .union([z.string().regex(/^\d{1,19}$/, "a global position"), z.iso.datetime({ offset: true })])
+    .union([PositionQuery, z.iso.datetime({ offset: true })])
     .optional()
     .describe("a global position (digits) or an ISO time: the file as it stood then"),
 });
