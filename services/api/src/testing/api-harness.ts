@@ -17,6 +17,8 @@ export interface ApiHarness {
   store: PostgresEventStore;
   /** A bearer header for a caller with these roles and scope. */
   auth(role: Role | readonly Role[], scope?: Scope, sub?: string): { authorization: string };
+  /** The HS256 key the app verifies tokens with (forged tokens; a client of its own, such as `aidtrail import`). */
+  jwtSecret: string;
   countEvents(): Promise<number>;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function createApiHarness(pgAdminUrl: string, options: AppOptions &
     app,
     database,
     store,
+    jwtSecret: secret,
     auth(role, scope = "township", sub) {
       const roles = typeof role === "string" ? [role] : [...role];
       return { authorization: `Bearer ${signHs256({ sub: sub ?? `${roles.join("+")}-01`, roles, scope }, secret, 3600)}` };
