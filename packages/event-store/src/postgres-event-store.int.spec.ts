@@ -127,6 +127,52 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
     }
   });
 
+  it("decodes rows exactly as pg's own parsers do: recordedAt to the millisecond, data, metadata", async () => {
+    const db = await createTestDatabase(inject("pgAdminUrl"));
+    const store = new PostgresEventStore({ db: db.db, url: db.url });
+    try {
+      const times = ["2026-11-29 12:00:00.123999+00", "1969-12-31 23:59:59.999500+00", "2100-02-28 23:59:59.000001+08", "2024-06-30 00:00:00+00"];
+      for (const [i, at] of times.entries()) {
+        await db.pool.query(
+          "insert into events (stream_id, revision, type, data, metadata, recorded_at) values ('decode-1', $1, 'D', $2, $3, $4)",
+          [i, JSON.stringify({ i, name: "张三", amountFen: 120000, nested: [null, true, 1.5] }), JSON.stringify({ actor: "a" }), at],
+        );
+      }
+      // Through pg's default parsers: jsonb → JSON.parse, timestamptz → Date.
+      const expected = await db.pool.query<{ data: unknown; metadata: unknown; recorded_at: Date }>(
+        "select data, metadata, recorded_at from events where stream_id = 'decode-1' order by revision",
+      );
+      // On a shared server another database's open transaction can hold the horizon back for a while.
+      let all = await store.readAll();
+      for (let tries = 0; all.length < times.length && tries < 600; tries++) {
+        await new Promise((r) => setTimeout(r, 50));
+        all = await store.readAll();
+      }
+      for (const events of [all, await store.readStream("decode-1")]) {
+        expect(events.map((e) => [e.data, e.metadata, e.recordedAt.getTime()])).toEqual(
+          expected.rows.map((r) => [r.data, r.metadata, r.recorded_at.getTime()]),
+        );
+      }
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it("reads a stream past revision 9 in numeric order", async () => {
+    const db = await createTestDatabase(inject("pgAdminUrl"));
+    const store = new PostgresEventStore({ db: db.db, url: db.url });
+    try {
+      await store.append("long-1", Array.from({ length: 12 }, (_, i) => ({ type: "L", data: { i } })));
+      const revisions = Array.from({ length: 12 }, (_, i) => i);
+      expect((await store.readStream("long-1")).map((e) => e.revision)).toEqual(revisions);
+      expect((await store.readStream("long-1", { direction: "backwards" })).map((e) => e.revision)).toEqual(revisions.reverse());
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
   it("refuses to update or delete an event", async () => {
     const db = await createTestDatabase(inject("pgAdminUrl"));
     const store = new PostgresEventStore({ db: db.db, url: db.url });
