@@ -6,7 +6,8 @@
  *    writer on streams of its own with the exact expected revision ("no_stream" first).
  * 2. bulk: 1,000 events per append, new stream each time (Emmett measured too, as a reference).
  * 3. readAll: the whole log written by (2), read in global order in batches of 1,000 —
- *    ours `readAll({after, limit})` against Emmett's `readMessagesBatch({after, batchSize})`.
+ *    ours `readAll({after, limit})` against Emmett's `readMessagesBatch({after, batchSize})`;
+ *    also this process's CPU per event read (decoding), steadier than events/s under load.
  *
  * Options: --runs N (5), --seconds S per append run (4), --writers N (16),
  * --bulk-writers N (1), --bulk-appends N per run (10), --max-in-flight N, --max-batch N,
@@ -19,7 +20,7 @@ import { type Database, createDb } from "@aidtrail/db";
 import type { TestDatabase } from "@aidtrail/testing";
 import type { Kysely } from "kysely";
 import pg from "pg";
-import { type GlobalCheckpoint, type NewEvent, PostgresEventStore, START } from "@aidtrail/event-store";
+import { type GlobalCheckpoint, PostgresEventStore, START } from "@aidtrail/event-store";
 import { type Writer, appendRun, disbursementEvent, emmettWriter, eventBytes, openEmmett } from "./emmett-anchor.js";
 import { type BenchContext, type BenchResult, alternate, concurrently, formatRate, median, round, flagValue, positiveFlag } from "./lib.js";
 
@@ -141,6 +142,20 @@ async function countEvents(pair: Pair): Promise<{ ours: number; emmett: number }
   return { ours: Number(ours.rows[0]?.n), emmett: Number(emmett.rows[0]?.n) };
 }
 
+/**
+ * Emmett's driver leaves `statement_timeout = 10s` on pooled connections it took for its
+ * migration lock; on a busy machine VACUUM of its log can take longer, so lift it first.
+ */
+async function vacuumAnalyze(db: TestDatabase, table: string): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await client.query("set statement_timeout = 0");
+    await client.query(`vacuum analyze ${table}`);
+  } finally {
+    client.release();
+  }
+}
+
 async function readAllOurs(store: PostgresEventStore, batch: number): Promise<number> {
   let after: GlobalCheckpoint = START;
   let total = 0;
@@ -165,6 +180,12 @@ async function readAllEmmett(db: TestDatabase, batch: number): Promise<number> {
     if (!areMessagesLeft || messages.length === 0) return total;
     after = currentGlobalPosition;
   }
+}
+
+/** User + system CPU of this process since `since`, in microseconds. */
+function cpuMicros(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return used.user + used.system;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -251,8 +272,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
 
     if (phases.includes("readall")) {
       // Both logs now hold the same events; settle hint bits and statistics before timing reads.
-      await pair.oursDb.pool.query("vacuum analyze events");
-      await pair.emmettDb.pool.query("vacuum analyze emt_messages");
+      await vacuumAnalyze(pair.oursDb, "events");
+      await vacuumAnalyze(pair.emmettDb, "emt_messages");
       const counts = await countEvents(pair);
       ctx.log(`readAll: whole log (ours ${counts.ours}, emmett ${counts.emmett} events) in batches of ${o.readBatch}, ${o.runs} runs alternating`);
       await readAllOurs(pair.ours, o.readBatch);
@@ -261,27 +282,32 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         o.runs,
         async (round) => {
           const t0 = performance.now();
+          const cpu0 = process.cpuUsage();
           const n = await readAllOurs(pair.ours, o.readBatch);
           if (n !== counts.ours) throw new Error(`ours readAll returned ${n} events, the log holds ${counts.ours}`);
-          const r = n / ((performance.now() - t0) / 1000);
-          ctx.log(`readAll run ${round + 1}/${o.runs} ours:   ${formatRate(r)}`);
+          const r = { rate: n / ((performance.now() - t0) / 1000), cpuUs: cpuMicros(cpu0) / n };
+          ctx.log(`readAll run ${round + 1}/${o.runs} ours:   ${formatRate(r.rate)} (${r.cpuUs.toFixed(1)} µs of Node CPU per event)`);
           return r;
         },
         async (round) => {
           const t0 = performance.now();
+          const cpu0 = process.cpuUsage();
           const n = await readAllEmmett(pair.emmettDb, o.readBatch);
           if (n !== counts.emmett) throw new Error(`emmett readMessagesBatch returned ${n} events, the log holds ${counts.emmett}`);
-          const r = n / ((performance.now() - t0) / 1000);
-          ctx.log(`readAll run ${round + 1}/${o.runs} emmett: ${formatRate(r)}`);
+          const r = { rate: n / ((performance.now() - t0) / 1000), cpuUs: cpuMicros(cpu0) / n };
+          ctx.log(`readAll run ${round + 1}/${o.runs} emmett: ${formatRate(r.rate)} (${r.cpuUs.toFixed(1)} µs of Node CPU per event)`);
           return r;
         },
       );
-      const readOurs = median(reads.a);
-      const readEmmett = median(reads.b);
+      const readOurs = median(reads.a.map((r) => r.rate));
+      const readEmmett = median(reads.b.map((r) => r.rate));
       Object.assign(result, {
         readAllEventsPerSec: round(readOurs),
         readAllAnchor: round(readEmmett),
         readAllRatio: round(readOurs / readEmmett, 2),
+        // Node CPU per event read (decoding included): steadier than events/s on a busy machine.
+        readAllCpuUsPerEvent: round(median(reads.a.map((r) => r.cpuUs)), 1),
+        readAllCpuUsPerEventAnchor: round(median(reads.b.map((r) => r.cpuUs)), 1),
         readAllEvents: counts.ours,
         readAllBatch: o.readBatch,
       });
