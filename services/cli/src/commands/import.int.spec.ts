@@ -105,4 +105,12 @@ describe("aidtrail import disbursements, against the API on real PostgreSQL", ()
     expect(again.exitCode, again.stderr.join("\n")).toBe(0);
     expect(await recorded()).toEqual(after);
   });
+
+  it("--concurrency that is not a positive integer is a usage error before anything is read or sent", async () => {
+    const before = await recorded();
+    for (const bad of ["abc", "0", "1.5", "-4"]) {
+      await expect(importCommand(["disbursements", path.join(dir, "never-read.csv"), `--concurrency=${bad}`])).rejects.toThrow(/positive integer/);
+    }
+    expect(await recorded()).toEqual(before);
+  });
 });
