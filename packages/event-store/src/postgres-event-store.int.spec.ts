@@ -52,7 +52,7 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
 
       const naiveNext = await db.pool.query("select position from events where position > $1", [naiveCheckpoint.toString()]);
       expect(naiveNext.rows).toEqual([]); // the naive reader never sees "late-1"
-      const all = await store.readAll();
+      const all = await readAllOf(store, 2);
       expect(all.map((e) => e.streamId)).toEqual(["late-1", "early-1"]);
     } finally {
       await store.close();
@@ -79,7 +79,7 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
       if (burn > 0) await db.pool.query("call burn_xids($1)", [burn]);
       const positions: bigint[] = [];
       for (let i = 0; i < 60; i++) positions.push(...(await store.append(`digits-${i % 3}`, [{ type: "D", data: { i } }])).positions);
-      const all = await store.readAll({ limit: 1000 });
+      const all = await readAllOf(store, positions.length);
       expect(all.map((e) => e.position)).toEqual(positions);
       const xids = all.map((e) => e.transactionId);
       expect(xids.some((x) => x < BigInt(boundary)) && xids.some((x) => x >= BigInt(boundary))).toBe(true);
@@ -142,13 +142,7 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
       const expected = await db.pool.query<{ data: unknown; metadata: unknown; recorded_at: Date }>(
         "select data, metadata, recorded_at from events where stream_id = 'decode-1' order by revision",
       );
-      // On a shared server another database's open transaction can hold the horizon back for a while.
-      let all = await store.readAll();
-      for (let tries = 0; all.length < times.length && tries < 600; tries++) {
-        await new Promise((r) => setTimeout(r, 50));
-        all = await store.readAll();
-      }
-      for (const events of [all, await store.readStream("decode-1")]) {
+      for (const events of [await readAllOf(store, times.length), await store.readStream("decode-1")]) {
         expect(events.map((e) => [e.data, e.metadata, e.recordedAt.getTime()])).toEqual(
           expected.rows.map((r) => [r.data, r.metadata, r.recorded_at.getTime()]),
         );
@@ -203,3 +197,16 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
     }
   });
 });
+
+/**
+ * readAll from the start once it holds `count` events (or after 30 s): on a shared server another
+ * database's open transaction holds the cluster-wide horizon back for a moment after a commit.
+ */
+async function readAllOf(store: PostgresEventStore, count: number) {
+  let all = await store.readAll({ limit: 10_000 });
+  for (let tries = 0; all.length < count && tries < 600; tries++) {
+    await new Promise((r) => setTimeout(r, 50));
+    all = await store.readAll({ limit: 10_000 });
+  }
+  return all;
+}
