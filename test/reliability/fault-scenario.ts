@@ -52,6 +52,7 @@ export interface FaultFigures extends EndCheckFigures, OutageFigures {
   loadAvg: number[];
 }
 
+const ATTEMPT_TIMEOUT_MS = 15_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
@@ -116,7 +117,14 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<{ figur
     const workload = await setUpWorkload(stack.base, stack.env, o.clients, o.seconds * o.ratePerSecond);
     o.log(`${workload.households} households, 2 programs; ${o.clients} clients at ${o.ratePerSecond} payments/s for ${o.seconds} s`);
     const journal = new Journal();
-    const load = new LoadGenerator({ base: stack.base, tokens: workload.officerTokens, ratePerSecond: o.ratePerSecond, nextPayment: workload.nextPayment, journal });
+    const load = new LoadGenerator({
+      base: stack.base,
+      tokens: workload.officerTokens,
+      ratePerSecond: o.ratePerSecond,
+      nextPayment: workload.nextPayment,
+      journal,
+      attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
+    });
     const loadStarted = Date.now();
     const at = async (fraction: number) => sleep(Math.max(0, loadStarted + fraction * o.seconds * 1000 - Date.now()));
     const timeline: Record<string, number> = {};
@@ -135,6 +143,9 @@ export async function runFaultScenario(o: FaultScenarioOptions): Promise<{ figur
     const outage = await postgresOutage(stack, journal, o, outageWindow);
     mark("postgresRecovered");
     await at(0.65);
+    // Attempts started while PostgreSQL was down get their answer (or time out) before the API is
+    // killed: its SIGKILL must not be what cuts them.
+    await sleep(Math.max(0, outageWindow.backAt + ATTEMPT_TIMEOUT_MS + 1_000 - Date.now()));
     mark("apiKilled");
     const apiRestartSeconds = await killAndRestart("API", () => stack.api.kill(), () => stack.startApi(), o.log);
     mark("apiBack");

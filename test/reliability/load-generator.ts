@@ -77,7 +77,7 @@ export class LoadGenerator {
   }
 
   private launch(client: number): void {
-    if ((this.perClient[client] ?? 0) >= (this.options.maxInFlightPerClient ?? 4)) {
+    if ((this.perClient[client] ?? 0) >= (this.options.maxInFlightPerClient ?? 8)) {
       this.skippedTicks++;
       return;
     }
