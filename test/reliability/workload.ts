@@ -47,7 +47,8 @@ function solarProgram(programId: string) {
 /**
  * Households, two programs and their budgets, set up through the API as an admin and an officer
  * would, sized for `expectedPayments`. Every fifth payment goes to the tight program, whose
- * budget covers a quarter of those planned (fewer are sent when clients wait on a slow service); no two payments share a household, program and month.
+ * budget covers a quarter of those planned (fewer are sent when clients wait on a slow service);
+ * no two payments share a household, program and month.
  */
 export async function setUpWorkload(base: string, env: NodeJS.ProcessEnv, clients: number, expectedPayments: number): Promise<Workload> {
   const households = Math.max(20, Math.ceil(expectedPayments / MONTHS_PER_HOUSEHOLD));
