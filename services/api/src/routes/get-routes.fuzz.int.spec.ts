@@ -1,9 +1,9 @@
 import type { Role } from "@aidtrail/domain";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessMatrix } from "../auth/access-matrix.js";
-import { type ApiHarness, createApiHarness } from "../testing/api-harness.js";
-import { problemFailures, StatusTally, SWEEP, seedSweepData } from "../testing/sweep-checks.js";
+import type { ApiHarness } from "../testing/api-harness.js";
+import { createSweepHarness, problemFailures, StatusTally, SWEEP } from "../testing/sweep-checks.js";
 
 /**
  * Hostile query strings and path parameters on every GET route, with a valid token of a role the
@@ -114,8 +114,7 @@ function urlOf(t: Target, m: Mutation, noise: { key: string; value: string } | n
 
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await createApiHarness(inject("pgAdminUrl"), { withProjector: true, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-  await seedSweepData(h);
+  h = await createSweepHarness({ withProjector: true });
 });
 afterAll(async () => {
   await h?.close();

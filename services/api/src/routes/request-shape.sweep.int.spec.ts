@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type ApiHarness, createApiHarness } from "../testing/api-harness.js";
-import { problemFailures, StatusTally, seedSweepData } from "../testing/sweep-checks.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiHarness } from "../testing/api-harness.js";
+import { createSweepHarness, problemFailures, StatusTally } from "../testing/sweep-checks.js";
 import { type ValidRequest, validRequests } from "../testing/sweep-requests.js";
 
 /**
@@ -56,8 +56,7 @@ const hostileIds = ["a%20b", "a%3Ab", "%00", "a%00b", "%E0%A4%A", "%ZZ", "x".rep
 
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await createApiHarness(inject("pgAdminUrl"), { rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-  await seedSweepData(h);
+  h = await createSweepHarness({ withProjector: false });
 });
 afterAll(async () => {
   await h?.close();

@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import type { Role } from "@aidtrail/domain";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_ROLES, accessMatrix } from "../auth/access-matrix.js";
-import { type ApiHarness, createApiHarness } from "../testing/api-harness.js";
-import { problemFailures, StatusTally, SWEEP, seedSweepData } from "../testing/sweep-checks.js";
+import type { ApiHarness } from "../testing/api-harness.js";
+import { createSweepHarness, problemFailures, StatusTally, SWEEP } from "../testing/sweep-checks.js";
 import { type ValidRequest, validRequests } from "../testing/sweep-requests.js";
 
 /**
@@ -54,8 +54,7 @@ const tokenCases: TokenCase[] = [
 
 let h: ApiHarness;
 beforeAll(async () => {
-  h = await createApiHarness(inject("pgAdminUrl"), { withProjector: true, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
-  await seedSweepData(h);
+  h = await createSweepHarness({ withProjector: true });
 });
 afterAll(async () => {
   await h?.close();

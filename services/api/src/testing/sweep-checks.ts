@@ -1,5 +1,5 @@
-import { expect } from "vitest";
-import type { ApiHarness } from "./api-harness.js";
+import { expect, inject } from "vitest";
+import { type ApiHarness, createApiHarness } from "./api-harness.js";
 import { fixtures } from "./fixtures.js";
 
 /** What a bad-input sweep sends and gets back: just enough to judge the answer. */
@@ -65,4 +65,11 @@ export async function seedSweepData(h: ApiHarness): Promise<void> {
     const res = await h.app.inject({ method: "POST", url, payload, headers });
     expect(res.statusCode, res.body).toBeLessThan(300);
   }
+}
+
+/** The app for a sweep on a database of its own: no rate limit (thousands of requests from one token), the sweep data written. */
+export async function createSweepHarness(options: { withProjector: boolean }): Promise<ApiHarness> {
+  const h = await createApiHarness(inject("pgAdminUrl"), { ...options, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } });
+  await seedSweepData(h);
+  return h;
 }
