@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,7 @@ export class ControlledPostgres {
     const folder = await mkdtemp(path.join(os.tmpdir(), "aidtrail-reliability-pg-"));
     // The server runs as the unprivileged postgres user when we are root: it must reach the folder.
     await chmod(folder, 0o755);
+    removeOnExit(folder);
     const port = await freePort();
     const running = await startEmbeddedPostgres({ dataDir: path.join(folder, "pg"), port, database: "aidtrail", onLog: log });
     const controlled = new ControlledPostgres(folder, port, running.url);
@@ -50,4 +52,9 @@ export class ControlledPostgres {
     await this.stop().catch(() => {});
     await rm(this.folder, { recursive: true, force: true });
   }
+}
+
+/** Removes `folder` when the process exits, even on an interrupted run (destroy() does it otherwise). */
+export function removeOnExit(folder: string): void {
+  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
 }

@@ -55,6 +55,10 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+// Ctrl-C or a CI timeout: exit through process.exit so the 'exit' hooks kill the API, the
+// projector and PostgreSQL (a signal's default action would leave them running).
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (error) => {

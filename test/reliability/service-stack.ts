@@ -4,7 +4,7 @@ import path from "node:path";
 import { type Database, createDb, createPool } from "@aidtrail/db";
 import { freePort } from "@aidtrail/testing";
 import { type Kysely, sql } from "kysely";
-import { ControlledPostgres } from "./controlled-postgres.js";
+import { ControlledPostgres, removeOnExit } from "./controlled-postgres.js";
 import { ServiceProcess } from "./service-process.js";
 
 /**
@@ -30,6 +30,7 @@ export interface ServiceStack {
 export async function startServiceStack(log: (line: string) => void): Promise<ServiceStack> {
   const pg = await ControlledPostgres.start();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "aidtrail-reliability-"));
+  removeOnExit(dataDir);
   let db: Kysely<Database> | undefined;
   const started: ServiceProcess[] = [];
   try {
