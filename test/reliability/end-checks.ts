@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { readSealedSize } from "@aidtrail/audit/server";
 import type { Database } from "@aidtrail/db";
 import { PostgresEventStore } from "@aidtrail/event-store";
 import { domainEventSchemas } from "@aidtrail/domain";
@@ -63,6 +64,18 @@ export async function waitForProjections(db: Kysely<Database>, timeoutMs: number
       const where = states.map((s, i) => `${allProjections[i]!.name}: ${s ? `${s.status} ${s.applied}` : "none"}`).join(", ");
       throw new Error(`projections did not catch up with ${total} events in ${timeoutMs} ms (${where})`);
     }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Waits until the audit sealer (in the API process) has a leaf for every event, so verify covers them all. */
+async function waitForSealer(db: Kysely<Database>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from events`.execute(db);
+    const sealed = await readSealedSize(db);
+    if (sealed === Number(rows[0]!.n)) return;
+    if (Date.now() > deadline) throw new Error(`the audit sealer has ${sealed} of ${rows[0]!.n} events after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -180,6 +193,7 @@ export async function runEndChecks(db: Kysely<Database>, url: string, journal: J
   const payments = await checkPayments(db, journal);
   const budgets = await checkBudgets(db);
   const checksumMismatches = await checkReadModels(db, url);
+  await waitForSealer(db, 120_000);
   return {
     sent: journal.entries.size,
     acknowledged: journal.count("acknowledged"),
