@@ -38,3 +38,34 @@ describe("read-your-writes when one append carries several requests' events", ()
     expect(budget.json()).toMatchObject({ allocatedFen: 8 * 1_000 + 28 });
   });
 });
+
+describe("Prefer: projection=none", () => {
+  it("answers once the events are stored, without the projection wait, and says so", async () => {
+    for (const [i, prefer] of ["projection=none", "return=minimal, Projection=None"].entries()) {
+      const res = await h.app.inject({
+        method: "POST",
+        url: "/v1/programs/prog-project/allocations",
+        payload: fixtures.allocation(`nowait-${i}`, 500),
+        headers: { ...h.auth("admin"), prefer },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.headers["preference-applied"]).toBe("projection=none");
+      expect(res.headers["aidtrail-projected"]).toBeUndefined();
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from events where type = 'AllocationAdded' and data->>'allocationId' = ${`nowait-${i}`}`.execute(h.database.db);
+      expect(Number(rows[0]?.n)).toBe(1);
+    }
+  });
+
+  it("any other preference still waits for the read models", async () => {
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/v1/programs/prog-project/allocations",
+      payload: fixtures.allocation("wait-anyway", 500),
+      headers: { ...h.auth("admin"), prefer: "projection=all" },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.headers["aidtrail-projected"]).toBe("true");
+    expect(res.headers["preference-applied"]).toBeUndefined();
+  });
+});

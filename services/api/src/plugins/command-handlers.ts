@@ -30,8 +30,19 @@ export interface CommandHandlersOptions {
 /**
  * The command handlers over an observed store. A write answers once the projector has applied
  * what it appended (bounded by waitForProjectionMs), so a client reading right after its write
- * sees it; the `aidtrail-projected` header says whether that happened in time.
+ * sees it; the `aidtrail-projected` header says whether that happened in time. A client that
+ * never reads its own writes (a bulk import) skips the wait with `Prefer: projection=none`.
  */
+/** RFC 7240 preference: answer as soon as the events are stored, without waiting for the read models. */
+export const NO_PROJECTION_WAIT = "projection=none";
+
+function prefersNoProjectionWait(request: FastifyRequest): boolean {
+  const prefer = request.headers.prefer;
+  if (prefer === undefined) return false;
+  const values = Array.isArray(prefer) ? prefer : [prefer];
+  return values.some((v) => v.split(",").some((p) => p.trim().toLowerCase() === NO_PROJECTION_WAIT));
+}
+
 export const commandHandlers = fp<CommandHandlersOptions>(
   async (app, options) => {
     // Keyed by request id (every event's metadata carries it): the highest checkpoint a request reached.
@@ -58,6 +69,10 @@ export const commandHandlers = fp<CommandHandlersOptions>(
       if (!checkpoint) return;
       reached.delete(request.id);
       if (!options.projector || options.waitForProjectionMs <= 0) return;
+      if (prefersNoProjectionWait(request)) {
+        reply.header("preference-applied", NO_PROJECTION_WAIT);
+        return;
+      }
       const projected = await options.projector.waitFor(checkpoint, options.waitForProjectionMs);
       reply.header("aidtrail-projected", String(projected));
     });

@@ -15,7 +15,8 @@ export const openApi = fp(
           description:
             "Auditable benefit disbursement. Amounts are integer fen. Errors are application/problem+json (RFC 9457) " +
             "whose `type` is https://aidtrail.dev/problems/<code>. Writes answer once their events are projected " +
-            "(header aidtrail-projected), so a read right after a write sees it.",
+            "(header aidtrail-projected), so a read right after a write sees it; `Prefer: projection=none` answers " +
+            "as soon as the events are stored (Preference-Applied says so).",
         },
         components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
         security: [{ bearer: [] }],
