@@ -4,6 +4,7 @@ import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { isDatabaseUnavailable } from "../problems/database-unavailable.js";
 import { domainErrorStatus, titleOf } from "../problems/domain-error-status.js";
+import { eventStoreRefusal } from "../problems/event-store-refusal.js";
 import { HttpProblem, type Problem, problemTypeOf } from "../problems/problem.js";
 
 /** Fastify's own 4xx codes that deserve a stable problem code of their own. */
@@ -74,8 +75,14 @@ export const problemDetails = fp(
         return sendProblem(request, reply, domainErrorStatus[error.code] ?? 422, error.code, error.message, { code: error.code, ...error.details });
       }
       if ((error as { code?: unknown }).code === "pii_shredded") return sendProblem(request, reply, 409, "pii_shredded", error.message);
+      const refusal = eventStoreRefusal(error);
+      if (refusal) {
+        request.log.warn({ err: error }, "the event store refused the request's events");
+        return sendProblem(request, reply, refusal.status, refusal.code, error.message);
+      }
       if (isDatabaseUnavailable(error)) {
-        request.log.error({ err: error }, "database unavailable");
+        // One line per request while the database is away, not a stack trace each.
+        request.log.warn({ error: error.message }, "database unavailable");
         reply.header("retry-after", "5");
         return sendProblem(request, reply, 503, "database_unavailable", "the database cannot be reached; retry later");
       }
