@@ -4,7 +4,8 @@ export interface ProgressReporter {
   finish(summary: string): void;
 }
 
-export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+/** `unit`: what is counted ("events", "rows", "commands"), shown in the counts and the rate. */
+export function createProgress(label: string, total: number, unit = "events", stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   const started = performance.now();
   let lastLine = 0;
   const tty = stream.isTTY === true;
@@ -25,11 +26,11 @@ export function createProgress(label: string, total: number, stream: NodeJS.Writ
         const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
         stream.write(
           `\r${label} ${bar} ${pct.toFixed(0).padStart(3)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")} ` +
-            `${Math.round(rate).toLocaleString("en")} events/s ETA ${formatSeconds(eta)} ${extra}\x1b[K`,
+            `${Math.round(rate).toLocaleString("en")} ${unit}/s ETA ${formatSeconds(eta)} ${extra}\x1b[K`,
         );
       } else if (now - lastLine >= 2_000 || done >= total) {
         lastLine = now;
-        stream.write(`${label}: ${done}/${total} events (${pct.toFixed(1)}%), ${Math.round(rate)} events/s, ETA ${formatSeconds(eta)} ${extra}\n`);
+        stream.write(`${label}: ${done}/${total} ${unit} (${pct.toFixed(1)}%), ${Math.round(rate)} ${unit}/s, ETA ${formatSeconds(eta)} ${extra}\n`);
       }
     },
     finish(summary) {

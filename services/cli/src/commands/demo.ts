@@ -67,14 +67,14 @@ export async function demo(args: string[]): Promise<void> {
   };
   const failures: string[] = [];
   const total = plan.phases.reduce((s, p) => s + p.commands.length, 0);
-  const progress = createProgress(`demo: cc township (seed ${seed}) → ${api.baseUrl}`, total);
+  const progress = createProgress(`demo: cc township (seed ${seed}) → ${api.baseUrl}`, total, "commands");
   let done = 0;
   for (const phase of plan.phases) {
     await runPool(phase.commands, concurrency, async (command) => {
       const r = toRequest(command);
       const res = await api.request(r.method, r.path, headers(r.sub, r.roles), r.body);
       if (res.status >= 300) failures.push(`${phase.name} ${r.path}: ${res.status} ${res.body.slice(0, 300)}`);
-      progress.update(++done, `commands, ${phase.name}`);
+      progress.update(++done, phase.name);
     });
   }
   progress.finish(`${total} commands, ${failures.length} failed`);

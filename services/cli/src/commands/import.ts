@@ -50,7 +50,7 @@ export async function importCommand(args: string[]): Promise<void> {
   // The import never reads its own writes: it need not wait for the read models after each row.
   const headers = { ...api.auth("cli-import", ["officer"]), prefer: NO_PROJECTION_WAIT };
   const path = kind === "households" ? "/v1/households" : "/v1/disbursements";
-  const progress = createProgress(`import ${kind} ${file}`, items.length);
+  const progress = createProgress(`import ${kind} ${file}`, items.length, "rows");
   const refused: Array<{ item: ImportItem; status: number; detail: string }> = [];
   let done = 0;
   let next = 0;
@@ -60,7 +60,7 @@ export async function importCommand(args: string[]): Promise<void> {
         const item = items[next++] as ImportItem;
         const res = await api.request("POST", path, headers, item.body);
         if (res.status >= 300) refused.push({ item, status: res.status, detail: detailOf(res.body) });
-        progress.update(++done, "rows");
+        progress.update(++done);
       }
     }),
   );
