@@ -20,20 +20,17 @@
  * Options: --runs N (5), --seconds S per run (5), --connections N (16), --households N (200),
  * --modes wait,nowait, --cpu-prof DIR (V8 CPU profiles of each service process in DIR/<mode>/, one per thread).
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { randomUUID } from "node:crypto";
-import { type TestDatabase, freePort } from "@aidtrail/testing";
 import autocannon from "autocannon";
+import { type BenchService, CLI, startBenchService, stopBenchService } from "./bench-service.js";
 import { type EmmettAnchor, appendRun, openEmmett } from "./emmett-anchor.js";
 import { type BenchContext, type BenchResult, alternate, formatRate, median, round, flagValue, positiveFlag } from "./lib.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, "../../services/cli/bin/aidtrail.js");
 const VILLAGE = "bench-village";
 const PROGRAM = "solar-bench";
 const AMOUNT_FEN = 50_000;
@@ -68,29 +65,11 @@ function parseOptions(args: readonly string[]): Options {
 // ---------------------------------------------------------------------------------------
 // The service
 
-interface Service {
+interface Service extends BenchService {
   mode: Mode;
-  db: TestDatabase;
-  base: string;
-  env: NodeJS.ProcessEnv;
-  process: ChildProcess;
-  dataDir: string;
-  output: string[];
 }
 
 async function startService(ctx: BenchContext, mode: Mode, o: Options): Promise<Service> {
-  const db = await ctx.createDatabase();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "aidtrail-bench-http-"));
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: db.url,
-    AIDTRAIL_DATA_DIR: dataDir,
-    AIDTRAIL_PORT: String(port),
-    AIDTRAIL_RATE_LIMIT_PER_MINUTE: "100000000",
-    AIDTRAIL_WAIT_FOR_PROJECTION_MS: mode === "wait" ? "2000" : "0",
-    LOG_LEVEL: "warn",
-  };
   const nodeArgs: string[] = [];
   if (o.cpuProf) {
     // A folder per mode and Node's default names: a fixed --cpu-prof-name would let tsx's loader
@@ -99,45 +78,8 @@ async function startService(ctx: BenchContext, mode: Mode, o: Options): Promise<
     await mkdir(dir, { recursive: true });
     nodeArgs.push("--cpu-prof", "--cpu-prof-dir", dir);
   }
-  const child = spawn(process.execPath, [...nodeArgs, CLI, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n").filter(Boolean)) {
-      output.push(line);
-      if (output.length > 200) output.shift();
-    }
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`aidtrail start exited with ${child.exitCode}:\n${output.join("\n")}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`aidtrail start not ready after 120 s:\n${output.join("\n")}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { mode, db, base, env, process: child, dataDir, output };
-}
-
-async function stopService(service: Service): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => {
-    if (service.process.exitCode !== null) resolve(service.process.exitCode);
-    else service.process.once("exit", (code) => resolve(code));
-  });
-  service.process.kill("SIGTERM");
-  const timer = setTimeout(() => service.process.kill("SIGKILL"), 20_000);
-  const code = await exited;
-  clearTimeout(timer);
-  await rm(service.dataDir, { recursive: true, force: true });
-  return code;
+  const env = { AIDTRAIL_WAIT_FOR_PROJECTION_MS: mode === "wait" ? "2000" : "0" };
+  return { ...(await startBenchService(ctx, { name: "http", env, nodeArgs })), mode };
 }
 
 async function token(service: Service, ...args: string[]): Promise<string> {
@@ -406,7 +348,7 @@ async function runMode(ctx: BenchContext, mode: Mode, o: Options, emmett: Emmett
     if (failures.length > 0) throw new Error(`[${mode}] ${failures.join("; ")}\nservice output:\n${service.output.slice(-20).join("\n")}`);
     return figures;
   } finally {
-    const code = await stopService(service);
+    const code = await stopBenchService(service);
     if (code !== 0) ctx.log(`[${mode}] aidtrail exited with ${code}: ${service.output.slice(-5).join(" / ")}`);
   }
 }

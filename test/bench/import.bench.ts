@@ -17,21 +17,17 @@
  * reports each, the first is `ours`), --wait-ms N (the service's read-your-writes wait, its
  * default when absent).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { signHs256 } from "@aidtrail/api";
-import { freePort, type TestDatabase } from "@aidtrail/testing";
 import { sql } from "kysely";
 import { importCommand } from "../../services/cli/src/commands/import.js";
+import { type BenchService, startBenchService, stopBenchService } from "./bench-service.js";
 import { type BenchContext, type BenchResult, flagValue, median, positiveFlag, round } from "./lib.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CLI = path.resolve(here, "../../services/cli/bin/aidtrail.js");
 const VILLAGE = "import-village";
 const AMOUNT_FEN = 50_000;
 const HEADER = "disbursementId,householdId,memberId,programId,period,amountFen,paidOn,channel,reference,inputs";
@@ -79,68 +75,14 @@ async function writeCsv(file: string, o: Options): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // The service
 
-interface Service {
-  db: TestDatabase;
-  base: string;
+interface Service extends BenchService {
   secret: string;
-  process: ChildProcess;
-  dataDir: string;
-  output: string[];
 }
 
 async function startService(ctx: BenchContext, o: Options): Promise<Service> {
-  const db = await ctx.createDatabase();
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), "aidtrail-bench-import-"));
-  const port = await freePort();
   const secret = randomBytes(32).toString("base64url");
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: db.url,
-    AIDTRAIL_DATA_DIR: dataDir,
-    AIDTRAIL_PORT: String(port),
-    AIDTRAIL_JWT_SECRET: secret,
-    AIDTRAIL_RATE_LIMIT_PER_MINUTE: "100000000",
-    ...(o.waitMs === undefined ? {} : { AIDTRAIL_WAIT_FOR_PROJECTION_MS: o.waitMs }),
-    LOG_LEVEL: "warn",
-  };
-  const child = spawn(process.execPath, [CLI, "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n").filter(Boolean)) {
-      output.push(line);
-      if (output.length > 200) output.shift();
-    }
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`aidtrail start exited with ${child.exitCode}:\n${output.join("\n")}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`aidtrail start not ready after 120 s:\n${output.join("\n")}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { db, base, secret, process: child, dataDir, output };
-}
-
-async function stopService(service: Service): Promise<void> {
-  const exited = new Promise<void>((resolve) => {
-    if (service.process.exitCode !== null) resolve();
-    else service.process.once("exit", () => resolve());
-  });
-  service.process.kill("SIGTERM");
-  const timer = setTimeout(() => service.process.kill("SIGKILL"), 20_000);
-  await exited;
-  clearTimeout(timer);
-  await rm(service.dataDir, { recursive: true, force: true });
+  const env = { AIDTRAIL_JWT_SECRET: secret, ...(o.waitMs === undefined ? {} : { AIDTRAIL_WAIT_FOR_PROJECTION_MS: o.waitMs }) };
+  return { ...(await startBenchService(ctx, { name: "import", env })), secret };
 }
 
 async function post(service: Service, role: "officer" | "admin", url: string, body: unknown): Promise<void> {
@@ -232,7 +174,7 @@ async function oneRun(ctx: BenchContext, file: string, o: Options, run: number):
     ctx.log(`run ${run + 1}: ${r.rowsPerSec} rows/s (${round(seconds, 1)} s), re-run ${r.rerunRowsPerSec} rows/s adding 0 events; ${r.eventsPerRow} events per row; load ${round(os.loadavg()[0] ?? 0, 2)}`);
     return r;
   } finally {
-    await stopService(service);
+    await stopBenchService(service);
   }
 }
 
