@@ -1,7 +1,7 @@
-import { startProjector } from "@aidtrail/projector";
 import { allProjections } from "@aidtrail/projections";
 import closeWithGrace from "close-with-grace";
 import { createLogger } from "../logger.js";
+import { startReadModelProjector } from "../read-model-projector.js";
 import { readRuntimeConfig } from "../runtime-config.js";
 import { openSystem } from "../system.js";
 
@@ -10,14 +10,7 @@ export async function projector(): Promise<void> {
   const config = readRuntimeConfig();
   const log = createLogger(config.LOG_LEVEL);
   const system = await openSystem(config, log);
-  const running = await startProjector({
-    db: system.db,
-    store: system.eventStore,
-    projections: allProjections,
-    batchSize: config.AIDTRAIL_PROJECTOR_BATCH_SIZE,
-    log,
-    onFailed: (name, position, error) => log.error({ projection: name, position: position.toString(), error }, "projection stopped"),
-  });
+  const running = await startReadModelProjector(system, config, log);
   log.info({ projections: allProjections.map((p) => p.name) }, "projector running");
   closeWithGrace({ delay: 10_000, logger: log }, async ({ signal, err }) => {
     if (err) log.error({ err }, "projector shutting down after an error");

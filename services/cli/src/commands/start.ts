@@ -1,9 +1,9 @@
 import { type AuthKeys, buildApp, loadOrCreateJwtKey } from "@aidtrail/api";
 import { startAuditSealer } from "@aidtrail/audit/server";
-import { startProjector } from "@aidtrail/projector";
 import { allProjections } from "@aidtrail/projections";
 import closeWithGrace from "close-with-grace";
 import { createLogger } from "../logger.js";
+import { startReadModelProjector } from "../read-model-projector.js";
 import { type RuntimeConfig, readRuntimeConfig } from "../runtime-config.js";
 import { openSystem } from "../system.js";
 
@@ -25,16 +25,7 @@ export async function start(): Promise<void> {
 
   // Without the inline projector an `aidtrail projector` process applies the log, and writes answer
   // without waiting for the read models (no read-your-writes in this process).
-  const projector = config.AIDTRAIL_INLINE_PROJECTOR
-    ? await startProjector({
-        db: system.db,
-        store: system.eventStore,
-        projections: allProjections,
-        batchSize: config.AIDTRAIL_PROJECTOR_BATCH_SIZE,
-        log,
-        onFailed: (name, position, error) => log.error({ projection: name, position: position.toString(), error }, "projection stopped"),
-      })
-    : undefined;
+  const projector = config.AIDTRAIL_INLINE_PROJECTOR ? await startReadModelProjector(system, config, log) : undefined;
   if (!projector) log.info("inline projector off (AIDTRAIL_INLINE_PROJECTOR=false): run `aidtrail projector` beside this process");
   const auditSealer = await startAuditSealer({ db: system.db, store: system.eventStore, log });
   const app = await buildApp(
