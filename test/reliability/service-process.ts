@@ -25,11 +25,13 @@ export class ServiceProcess {
     readonly name: string,
     private readonly args: readonly string[],
     private readonly env: NodeJS.ProcessEnv,
+    /** Node's own flags (e.g. --cpu-prof), before the CLI. */
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
 
   /** Spawns the process; `ready` says when it is serving (polled every 100 ms, up to 120 s). */
   async start(ready: () => Promise<boolean>): Promise<void> {
-    const child = spawn(process.execPath, [CLI, ...this.args], { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...this.nodeArgs, CLI, ...this.args], { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     alive.add(child);
     this.exited = new Promise((resolve) => {
