@@ -14,8 +14,13 @@ export class WrongExpectedRevision extends EventStoreError {
     readonly expected: ExpectedRevision,
     /** Revision of the last event, or -1 when the stream has none. */
     readonly actual: number,
+    /** In an appendMany, the index of the first entry that conflicted. */
+    readonly entryIndex?: number,
   ) {
-    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${actual === -1 ? "no stream" : actual}`);
+    super(
+      `${entryIndex === undefined ? "" : `entry ${entryIndex}: `}stream ${streamId}: expected revision ${String(expected)}, ` +
+        `actual ${actual === -1 ? "no stream" : actual}`,
+    );
   }
 }
 

@@ -65,8 +65,24 @@ export interface ReadAllOptions {
   limit?: number;
 }
 
+/** One entry of an atomic multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * All or nothing: every entry's expected revision is checked and all entries' events are written in ONE
+   * transaction, in entry order (so global positions follow entry order, interleaving streams as given).
+   * A stream may appear in several entries; a later entry's expectedRevision is checked against the revision
+   * the earlier entries left. On any conflict nothing is written and WrongExpectedRevision is thrown naming
+   * the first conflicting entry's streamId (and its entryIndex). Returns one AppendResult per entry.
+   * Optional: adapters without multi-stream transactions (EventStoreDB/KurrentDB) leave it out.
+   */
+  appendMany?(entries: readonly StreamAppend[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events after `after` in global order; never returns an event a later call could place before it. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -1,5 +1,5 @@
 import { EventSchemaViolation, EventTooLarge, InvalidAppend, UnknownEventType } from "./errors.js";
-import type { AppendOptions, ExpectedRevision, NewEvent } from "./event-store.js";
+import type { AppendOptions, ExpectedRevision, NewEvent, StreamAppend } from "./event-store.js";
 
 /** Anything with zod's `safeParse` shape; keeps this package free of a schema library. */
 export interface EventDataSchema {
@@ -37,6 +37,22 @@ export function validateAppend(
   const limit = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const serialised = events.map((event) => serialiseEvent(event, options.registry, limit));
   return { expected, serialised };
+}
+
+/** One validated entry of an appendMany. */
+export interface ValidatedAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: SerialisedEvent[];
+}
+
+/** Every entry validated and serialised before any is written: one bad event refuses them all. */
+export function validateAppendMany(entries: readonly StreamAppend[], options: ValidationOptions): ValidatedAppend[] {
+  if (entries.length === 0) throw new InvalidAppend("appendMany needs at least one entry");
+  return entries.map((entry) => {
+    const { expected, serialised } = validateAppend(entry.streamId, entry.events, entry, options);
+    return { streamId: entry.streamId, expected, events: serialised };
+  });
 }
 
 export interface SerialisedEvent {

@@ -8,8 +8,15 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
 } from "./event-store.js";
-import { type ValidationOptions, revisionMatches, validateAppend } from "./event-validation.js";
+import {
+  revisionMatches,
+  type ValidatedAppend,
+  type ValidationOptions,
+  validateAppend,
+  validateAppendMany,
+} from "./event-validation.js";
 import { Wakeups } from "./wakeups.js";
 
 /** Same semantics as the PostgreSQL store, in one process: for unit tests and tools. */
@@ -23,34 +30,20 @@ export class InMemoryEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const { expected, serialised } = validateAppend(streamId, events, options, this.options);
-    const stream = this.streams.get(streamId) ?? [];
-    const actual = stream.length - 1;
-    if (!revisionMatches(expected, actual)) throw new WrongExpectedRevision(streamId, expected, actual);
-    const transactionId = this.nextTransactionId++;
-    const recordedAt = new Date();
-    const recorded = serialised.map((event, i): RecordedEvent => {
-      // A JSON round trip gives readers the same detached copies PostgreSQL would.
-      const { d, m } = JSON.parse(event.json) as { d: unknown; m: Record<string, unknown> };
-      return {
-        position: BigInt(this.log.length + i + 1),
-        transactionId,
-        streamId,
-        revision: actual + 1 + i,
-        type: event.type,
-        data: d,
-        metadata: m,
-        recordedAt,
-      };
-    });
-    this.log.push(...recorded);
-    this.streams.set(streamId, [...stream, ...recorded]);
-    this.wakeups.wake();
-    const last = recorded[recorded.length - 1]!;
-    return {
-      nextRevision: last.revision,
-      positions: recorded.map((e) => e.position),
-      checkpoint: { transactionId, position: last.position },
-    };
+    const entry = { streamId, expected, events: serialised };
+    const conflict = this.firstConflict([entry]);
+    if (conflict) throw new WrongExpectedRevision(streamId, expected, conflict.actual);
+    return this.commit([entry])[0]!;
+  }
+
+  async appendMany(entries: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const validated = validateAppendMany(entries, this.options);
+    const conflict = this.firstConflict(validated);
+    if (conflict) {
+      const entry = validated[conflict.entryIndex]!;
+      throw new WrongExpectedRevision(entry.streamId, entry.expected, conflict.actual, conflict.entryIndex);
+    }
+    return this.commit(validated);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -83,6 +76,50 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Checks the entries in order, each against the revision the entries before it leave. */
+  private firstConflict(entries: readonly ValidatedAppend[]): { entryIndex: number; actual: number } | undefined {
+    const revisions = new Map<string, number>();
+    for (const [entryIndex, entry] of entries.entries()) {
+      const actual = revisions.get(entry.streamId) ?? (this.streams.get(entry.streamId)?.length ?? 0) - 1;
+      if (!revisionMatches(entry.expected, actual)) return { entryIndex, actual };
+      revisions.set(entry.streamId, actual + entry.events.length);
+    }
+    return undefined;
+  }
+
+  /** Writes already-checked entries as one transaction, positions in entry order. */
+  private commit(entries: readonly ValidatedAppend[]): AppendResult[] {
+    const transactionId = this.nextTransactionId++;
+    const recordedAt = new Date();
+    const results = entries.map((entry): AppendResult => {
+      const stream = this.streams.get(entry.streamId) ?? [];
+      const recorded = entry.events.map((event, i): RecordedEvent => {
+        // A JSON round trip gives readers the same detached copies PostgreSQL would.
+        const { d, m } = JSON.parse(event.json) as { d: unknown; m: Record<string, unknown> };
+        return {
+          position: BigInt(this.log.length + i + 1),
+          transactionId,
+          streamId: entry.streamId,
+          revision: stream.length + i,
+          type: event.type,
+          data: d,
+          metadata: m,
+          recordedAt,
+        };
+      });
+      this.log.push(...recorded);
+      this.streams.set(entry.streamId, [...stream, ...recorded]);
+      const last = recorded[recorded.length - 1]!;
+      return {
+        nextRevision: last.revision,
+        positions: recorded.map((e) => e.position),
+        checkpoint: { transactionId, position: last.position },
+      };
+    });
+    this.wakeups.wake();
+    return results;
+  }
 }
 
 function isAfter(event: RecordedEvent, after: GlobalCheckpoint): boolean {

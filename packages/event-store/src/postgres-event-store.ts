@@ -1,18 +1,19 @@
 import type { Database } from "@aidtrail/db";
 import { type Kysely, sql } from "kysely";
+import { appendBatch, retryingTransientFailures } from "./append-batch.js";
 import { WrongExpectedRevision } from "./errors.js";
 import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   GlobalCheckpoint,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
 } from "./event-store.js";
-import { type SerialisedEvent, type ValidationOptions, encodeExpected, validateAppend } from "./event-validation.js";
+import { type ValidatedAppend, type ValidationOptions, validateAppend, validateAppendMany } from "./event-validation.js";
 import { GroupCommit } from "./group-commit.js";
 import { EVENTS_CHANNEL, PostgresNotifications } from "./postgres-notifications.js";
 
@@ -26,20 +27,6 @@ export interface PostgresEventStoreOptions extends ValidationOptions {
   maxBatch?: number;
   /** Batch retries after a deadlock or serialization failure. */
   maxRetries?: number;
-}
-
-interface AppendRequest {
-  streamId: string;
-  expected: ExpectedRevision;
-  events: SerialisedEvent[];
-}
-
-interface BatchRow {
-  append_index: number;
-  ok: boolean;
-  current_revision: string;
-  positions: string[] | null;
-  transaction_id: string;
 }
 
 /** Every column as text, so decoding is ours: no per-row jsonb or timestamptz parser of pg's. */
@@ -59,18 +46,18 @@ interface EventRowOut {
 const EVENT_COLUMNS = sql.raw(`position::text as pos, transaction_id::text as tx, stream_id, revision::text as rev, type,
   data::text as data_json, metadata::text as metadata_json, floor(extract(epoch from recorded_at) * 1000)::int8::text as recorded_ms`);
 
-const RETRYABLE = new Set(["40P01", "40001"]);
-
 /** The default event store: PostgreSQL, with group commit on the write path. */
 export class PostgresEventStore implements EventStore {
   private readonly db: Kysely<Database>;
-  private readonly writer: GroupCommit<AppendRequest, AppendResult>;
+  private readonly writer: GroupCommit<ValidatedAppend, AppendResult>;
   private readonly notifications: PostgresNotifications;
+  private readonly maxRetries: number;
   private notifyInFlight = false;
   private notifyAgain = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.db = options.db;
+    this.maxRetries = options.maxRetries ?? 5;
     this.notifications = new PostgresNotifications(options.url);
     this.writer = new GroupCommit((batch) => this.writeBatch(batch), {
       maxInFlight: options.maxInFlight ?? 2,
@@ -81,6 +68,28 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     const { expected, serialised } = validateAppend(streamId, events, options, this.options);
     return this.writer.submit({ streamId, expected, events: serialised });
+  }
+
+  /**
+   * Its own transaction, outside group commit: the batch function checks and writes the entries
+   * in order (locking every stream in one fixed order, so no deadlock with the group commits),
+   * and anything but a clean sweep rolls the whole transaction back.
+   */
+  async appendMany(entries: readonly StreamAppend[]): Promise<AppendResult[]> {
+    const validated = validateAppendMany(entries, this.options);
+    const results = await retryingTransientFailures(this.maxRetries, () =>
+      this.db.transaction().execute(async (trx) => {
+        const outcomes = await appendBatch(trx, validated);
+        const entryIndex = outcomes.findIndex((o) => o instanceof WrongExpectedRevision);
+        const conflict = outcomes[entryIndex];
+        if (conflict instanceof WrongExpectedRevision) {
+          throw new WrongExpectedRevision(conflict.streamId, conflict.expected, conflict.actual, entryIndex);
+        }
+        return outcomes as AppendResult[];
+      }),
+    );
+    this.notifyAppended();
+    return results;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -162,39 +171,10 @@ export class PostgresEventStore implements EventStore {
       });
   }
 
-  private async writeBatch(batch: AppendRequest[]): Promise<Array<AppendResult | Error>> {
-    const streamIds = batch.map((r) => r.streamId);
-    const expected = batch.map((r) => encodeExpected(r.expected));
-    const counts = batch.map((r) => r.events.length);
-    const eventsJson = `[${batch.flatMap((r) => r.events.map((e) => e.json)).join(",")}]`;
-    const maxRetries = this.options.maxRetries ?? 5;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { rows } = await sql<BatchRow>`
-          select b.*, pg_current_xact_id()::text as transaction_id
-          from aidtrail_append_batch(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${eventsJson}::jsonb) b`.execute(
-          this.db,
-        );
-        this.notifyAppended();
-        return batch.map((request, i) => {
-          const row = rows[i];
-          if (!row) return new Error(`append batch returned no row for append ${i}`);
-          const current = Number(row.current_revision);
-          if (!row.ok || !row.positions) return new WrongExpectedRevision(request.streamId, request.expected, current);
-          const positions = row.positions.map((p) => BigInt(p));
-          const last = positions[positions.length - 1] ?? 0n;
-          return {
-            nextRevision: current,
-            positions,
-            checkpoint: { transactionId: BigInt(row.transaction_id), position: last },
-          };
-        });
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (code && RETRYABLE.has(code) && attempt < maxRetries) continue;
-        throw error;
-      }
-    }
+  private async writeBatch(batch: ValidatedAppend[]): Promise<Array<AppendResult | Error>> {
+    const outcomes = await retryingTransientFailures(this.maxRetries, () => appendBatch(this.db, batch));
+    this.notifyAppended();
+    return outcomes;
   }
 }
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventSchemaViolation, EventTooLarge, InvalidAppend, UnknownEventType, WrongExpectedRevision } from "../errors.js";
-import type { EventStore, ExpectedRevision, GlobalCheckpoint, NewEvent, RecordedEvent } from "../event-store.js";
-import type { EventSchemaRegistry, ValidationOptions } from "../event-validation.js";
+import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from "../event-store.js";
+import type { ValidationOptions } from "../event-validation.js";
 import { compareCheckpoints, pollAll } from "../poller.js";
+import { describeAppendMany } from "./append-many-contract.js";
+import { counted, freshStream, lastCheckpoint, registry } from "./contract-fixtures.js";
 
 export interface ContractSubject {
   makeStore(options?: ValidationOptions): EventStore;
@@ -13,20 +15,6 @@ export interface ContractSubject {
   appendHeldOpen?(streamId: string, events: NewEvent[], holdMs: number): Promise<void>;
   teardown(): Promise<void>;
 }
-
-const counterSchema = {
-  safeParse(data: unknown) {
-    const ok = typeof data === "object" && data !== null && Number.isSafeInteger((data as { n?: unknown }).n);
-    return ok
-      ? { success: true as const, data }
-      : { success: false as const, error: { issues: [{ path: ["n"], message: "expected a safe integer" }] } };
-  },
-};
-const registry: EventSchemaRegistry = { Counted: counterSchema };
-
-const counted = (n: number): NewEvent => ({ type: "Counted", data: { n }, metadata: { actor: "contract" } });
-let seq = 0;
-const freshStream = (prefix = "contract") => `${prefix}-${process.pid}-${Date.now()}-${seq++}`;
 
 /** The behaviour every EventStore adapter must have; each adapter's spec calls this. */
 export function runEventStoreContract(name: string, setup: () => Promise<ContractSubject>): void {
@@ -156,6 +144,11 @@ export function runEventStoreContract(name: string, setup: () => Promise<Contrac
         for (const [i, s] of streams.entries()) expect(await store.readStream(s)).toHaveLength(i % 2 === 0 ? 2 : 0);
       });
     });
+
+    describeAppendMany(
+      () => store,
+      (options) => subject.makeStore(options),
+    );
 
     describe("validation before writing", () => {
       let strict: EventStore;
@@ -329,14 +322,4 @@ export function runEventStoreContract(name: string, setup: () => Promise<Contrac
       for (let i = 1; i < seen.length; i++) expect(compareCheckpoints(seen[i - 1]!, seen[i]!)).toBe(-1);
     });
   });
-}
-
-async function lastCheckpoint(store: EventStore): Promise<GlobalCheckpoint> {
-  let after: GlobalCheckpoint = { transactionId: 0n, position: 0n };
-  for (;;) {
-    const page = await store.readAll({ after, limit: 10_000 });
-    if (page.length === 0) return after;
-    const last = page.at(-1)!;
-    after = { transactionId: last.transactionId, position: last.position };
-  }
 }
