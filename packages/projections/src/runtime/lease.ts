@@ -1,10 +1,17 @@
 import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
+import { isRoundTripFailure } from "./round-trip-failure.js";
+
+/** Waits between attempts to renew after a failed round trip (the pool's connect timeout comes on top). */
+const RENEW_RETRY_MS = [50, 200, 500, 1_000, 2_000];
 
 /**
  * Ownership of a projector by a lease row, not a session lock: it survives connection
  * pooling, expires when its owner dies, and is checked inside every apply transaction.
  */
 export class Lease {
+  /** `performance.now()` until which the lease is ours for sure: sent time of the last extension + TTL. */
+  private heldUntil = 0;
+
   constructor(
     readonly name: string,
     readonly owner: string,
@@ -13,6 +20,7 @@ export class Lease {
 
   /** Takes the lease if free, expired or already ours; true when we hold it now. */
   async tryAcquire(db: Kysely<any>): Promise<boolean> {
+    const sentAt = performance.now();
     const { rows } = await sql<{ owner: string }>`
       insert into projector_leases (name, owner, expires_at)
       values (${this.name}, ${this.owner}, now() + ${`${this.ttlMs} milliseconds`}::interval)
@@ -20,7 +28,7 @@ export class Lease {
         set owner = excluded.owner, expires_at = excluded.expires_at
         where projector_leases.owner = excluded.owner or projector_leases.expires_at < now()
       returning owner`.execute(db);
-    return rows[0]?.owner === this.owner;
+    return this.extended(rows[0]?.owner === this.owner, sentAt);
   }
 
   /**
@@ -53,13 +61,33 @@ export class Lease {
       for share)`;
   }
 
-  /** Extends the lease if we still own it; false when it expired or was taken over. */
+  /**
+   * Extends the lease if we still own it; false when it expired or was taken over. A failed round
+   * trip (no connection within the pool's timeout, a dropped socket) is retried while the lease
+   * is still ours for sure, so a moment of contention does not abort a long rebuild; after that,
+   * or on any other error, it throws.
+   */
   async renew(db: Kysely<any>): Promise<boolean> {
-    const { rows } = await sql<{ owner: string }>`
-      update projector_leases set expires_at = now() + ${`${this.ttlMs} milliseconds`}::interval
-      where name = ${this.name} and owner = ${this.owner} and expires_at > now()
-      returning owner`.execute(db);
-    return rows.length === 1;
+    for (let attempt = 0; ; attempt++) {
+      const sentAt = performance.now();
+      try {
+        const { rows } = await sql<{ owner: string }>`
+          update projector_leases set expires_at = now() + ${`${this.ttlMs} milliseconds`}::interval
+          where name = ${this.name} and owner = ${this.owner} and expires_at > now()
+          returning owner`.execute(db);
+        return this.extended(rows.length === 1, sentAt);
+      } catch (error) {
+        const wait = RENEW_RETRY_MS[Math.min(attempt, RENEW_RETRY_MS.length - 1)]!;
+        if (!isRoundTripFailure(error) || performance.now() + wait >= this.heldUntil) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /** Records an extension sent at `sentAt` (the server's clock started the TTL no earlier). */
+  private extended(held: boolean, sentAt: number): boolean {
+    this.heldUntil = held ? sentAt + this.ttlMs : 0;
+    return held;
   }
 
   async release(db: Kysely<any>): Promise<void> {
