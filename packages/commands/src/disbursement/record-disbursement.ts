@@ -5,11 +5,14 @@ import { type CommandContext, metadataFor } from "../command-context.js";
 import { requireRole } from "../require-role.js";
 import { type DisbursementAnswer, answerOf } from "./disbursement-answer.js";
 import type { DisbursementProcess } from "./disbursement-process.js";
+import { recordInOneAppend } from "./record-in-one-append.js";
 import { requestHash } from "./request-hash.js";
 
 /**
- * POST /v1/disbursements. The DisbursementInitiated event (expected revision "no stream") is the
- * idempotency anchor; the rest of the saga runs (or resumes) in DisbursementProcess. Refusals
+ * POST /v1/disbursements. A new payment that will be recorded is stored in one multi-stream append
+ * where the store allows (recordInOneAppend); anything else takes the saga. There the
+ * DisbursementInitiated event (expected revision "no stream") is the idempotency anchor; the rest
+ * of the saga runs (or resumes) in DisbursementProcess. Refusals
  * before the anchor (bad body, wrong role, same id with another body) are thrown and leave no
  * event; refusals after it are recorded and returned as the lasting answer.
  */
@@ -29,6 +32,8 @@ export async function recordDisbursement(
   // Read what the payment is assessed on while the initiating append is in flight: one round trip less.
   const context = process.readContext(request);
   context.catch(() => {}); // awaited in process.run; unused when initiating refuses or the payment is decided
+  const atOnce = await recordInOneAppend(writer, request, hash, context, ctx);
+  if (atOnce !== null) return atOnce;
   await writer.write(streamIds.disbursement(request.disbursementId), disbursementAggregate, (v) =>
     decideDisbursement({ type: "InitiateDisbursement", data: { request, requestHash: hash, actor: ctx.actor } }, v.state).map((e) => ({
       ...e,

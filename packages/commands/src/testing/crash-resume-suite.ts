@@ -62,6 +62,30 @@ export function runCrashResumeSuite(name: string, setup: () => Promise<Invariant
       },
     );
 
+    it.each(["before", "after"] as const)(
+      "a crash %s the single append of a new payment leaves none or all of its four events; a retry answers with one payment",
+      async (when) => {
+        const id = `cr-one-${when}`;
+        const body = pay(id, household, "cr-dibao", when === "before" ? "2024-10" : "2024-11");
+        const crashing = new CrashingStore(subject.store, { multiStream: true });
+        expect(crashing.appendMany).toBeTypeOf("function");
+        crashing.crashOn("DisbursementRecorded", when);
+        await expect(createCommandHandlers({ store: crashing, vault: subject.vault }).recordDisbursement(body, officer())).rejects.toThrow(
+          /simulated crash/,
+        );
+        const types = ["DisbursementInitiated", "SlotClaimed", "FundsReserved", "DisbursementRecorded"];
+        let events = await allEvents(subject.store);
+        for (const t of types) expect(eventsOf(events, t, id), t).toHaveLength(when === "before" ? 0 : 1);
+        // Nothing half-done for the sweep to finish, whichever way it crashed.
+        expect((await recoverStuckDisbursements(subject.store, new Date(Date.now() + 60_000))).resumed).not.toContain(id);
+        const answer = await createCommandHandlers({ store: subject.store, vault: subject.vault }).recordDisbursement(body, officer());
+        events = await allEvents(subject.store);
+        for (const t of types) expect(eventsOf(events, t, id), t).toHaveLength(1);
+        expect(new Set(types.map((t) => eventsOf(events, t, id)[0]!.transactionId)).size).toBe(1);
+        expect(answer).toMatchObject({ outcome: "recorded", position: eventsOf(events, "DisbursementRecorded", id)[0]!.position.toString() });
+      },
+    );
+
     it("the recovery sweep finishes a payment abandoned after its slot was claimed; the client's retry then gets that answer", async () => {
       const id = "cr-sweep";
       const body = pay(id, household, "cr-dibao", "2024-08");

@@ -7,22 +7,36 @@ import type { AppendOptions, AppendResult, EventStore, NewEvent } from "@aidtrai
  */
 export class CrashingStore implements EventStore {
   private trap: { type: string; when: "before" | "after" } | null = null;
+  /** Present only with `multiStream` (and an inner store that has it): without it, payments take the saga step by step. */
+  readonly appendMany?: NonNullable<EventStore["appendMany"]>;
 
-  constructor(private readonly inner: EventStore) {}
+  constructor(
+    private readonly inner: EventStore,
+    options: { multiStream?: boolean } = {},
+  ) {
+    const appendMany = inner.appendMany?.bind(inner);
+    if (options.multiStream && appendMany) {
+      this.appendMany = (entries) => this.around(entries.flatMap((e) => e.events), () => appendMany(entries));
+    }
+  }
 
   /** The next append containing an event of `type` fails, before or after reaching the inner store. */
   crashOn(type: string, when: "before" | "after"): void {
     this.trap = { type, when };
   }
 
-  async append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+  append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    return this.around(events, () => this.inner.append(streamId, events, options));
+  }
+
+  private async around<T>(events: readonly NewEvent[], write: () => Promise<T>): Promise<T> {
     const trap = this.trap;
     const hit = trap !== null && events.some((e) => e.type === trap.type);
     if (hit && trap.when === "before") {
       this.trap = null;
       throw new Error(`simulated crash before appending ${trap.type}`);
     }
-    const result = await this.inner.append(streamId, events, options);
+    const result = await write();
     if (hit) {
       this.trap = null;
       throw new Error(`simulated crash after appending ${trap.type}`);
