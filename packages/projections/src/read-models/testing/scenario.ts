@@ -2,6 +2,7 @@ import { type CommandContext, type CommandHandlers, createCommandHandlers, creat
 import { type Actor, type LoanRecorded, type ProgramRule, domainEventSchemas, loanSchedule } from "@aidtrail/domain";
 import { PostgresEventStore } from "@aidtrail/event-store";
 import { type TestDatabase, createTestDatabase } from "@aidtrail/testing";
+import { sql } from "kysely";
 import { Lease } from "../../runtime/lease.js";
 import type { Projection } from "../../runtime/projection.js";
 import { Projector } from "../../runtime/projector.js";
@@ -42,12 +43,30 @@ export const officer = (id = "officer-1") => ctx(id, ["officer"]);
 export const approver = (id = "approver-1") => ctx(id, ["approver"]);
 export const inspector = (id = "inspector-1") => ctx(id, ["inspector"]);
 
-/** Applies everything in the log to `projections` in their live schemas, `batchSize` events at a time. */
+/**
+ * Applies everything in the log to `projections` in their live schemas, `batchSize` events at a
+ * time, up to the last event committed when called. On a shared server another database's open
+ * transaction can hold the snapshot horizon behind our own commits for a moment: "caught up" then
+ * comes early, so this waits for the horizon to pass that last event.
+ */
 export async function project(h: ReadModelHarness, projections: readonly Projection[] = allProjections, batchSize = 1000): Promise<void> {
   const lease = new Lease(`rm-test-${projections.map((p) => p.name).join(",")}`, "rm-test", 60_000);
   await lease.tryAcquire(h.database.db);
   const projector = new Projector({ db: h.database.db, store: h.store, projections, lease, batchSize });
-  for (;;) if ((await projector.runOnce()).caughtUp) return;
+  const { rows } = await sql<{ position: string | null }>`select max(position)::text as position from events`.execute(h.database.db);
+  const last = BigInt(rows[0]?.position ?? 0);
+  const seen = async () => {
+    const { rows } = await sql<{ seen: boolean }>`select exists (select 1 from events where position = ${last.toString()}::bigint
+      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())) as seen`.execute(h.database.db);
+    return last === 0n || rows[0]?.seen === true;
+  };
+  for (const giveUp = Date.now() + 60_000; ; ) {
+    const horizonPassed = await seen();
+    // Drained after the horizon passed the last event: every event up to it is applied.
+    if ((await projector.runOnce()).caughtUp && horizonPassed) return;
+    if (Date.now() > giveUp) throw new Error(`the log's last event (${last}) stayed behind the snapshot horizon for 60 s`);
+    if (!horizonPassed) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 const common = { version: 1, approvalThresholdFen: 500_000, postExitMonths: 0, perMember: false } as const;
