@@ -3,7 +3,7 @@ import { rebuildProjections } from "../../runtime/rebuild.js";
 import { dividendScheduleProjection } from "../dividend-schedule/projection.js";
 import { type ReadModelHarness, createHarness, inspector, officer, project } from "../testing/scenario.js";
 import { anomalyRules } from "./anomaly-rules.js";
-import { STORY_AS_OF, STORY_UNVERIFIED_AFTER_DAYS, recordAnomalyStory } from "./anomaly-story.js";
+import { STORY_AS_OF, STORY_UNVERIFIED_AFTER_DAYS, recordAnomalyStory, registerWithAccount } from "./anomaly-story.js";
 import { anomaliesProjection } from "./projection.js";
 import { anomalies } from "./queries.js";
 
@@ -68,6 +68,24 @@ describe("anomalies: one example of every rule", () => {
     expect(resolved.map((a) => a.rule).sort()).toEqual(["duplicate_payment", "ineligible_household", "payment_disputed"]);
     expect(resolved.find((a) => a.rule === "duplicate_payment")?.resolvedPosition).toBe(reversal.events[0]?.position);
     expect(resolved.find((a) => a.rule === "payment_disputed")?.resolvedPosition).toBe(followUp.events[1]?.position);
+  });
+
+  it("more households on a shared account extend its one anomaly, in registration order, across batches", async () => {
+    const before = (await query()).find((a) => a.rule === "shared_bank_account");
+    await registerWithAccount(h, "a9", "v1", 9, "6217 0000 1111 0006");
+    await registerWithAccount(h, "a10", "v2", 10, "6217 0000 1111 0006");
+    await project(h, projections, 1);
+    const shared = (await query({ includeResolved: true })).filter((a) => a.rule === "shared_bank_account");
+    expect(shared).toHaveLength(1);
+    expect(shared[0]).toMatchObject({
+      anomalyId: before?.anomalyId,
+      villageId: before?.villageId,
+      openedPosition: before?.openedPosition,
+      details: { householdIds: ["a6", "a7", "a9", "a10"], villageIds: ["v2", "v1", "v1", "v2"], accountMasked: before?.details.accountMasked },
+    });
+    expect(shared[0]?.positions.slice(0, 2)).toEqual(before?.positions);
+    expect(shared[0]?.positions.map(BigInt)).toEqual([...(shared[0]?.positions.map(BigInt) ?? [])].sort((a, b) => (a < b ? -1 : 1)));
+    expect(shared[0]?.positions).toHaveLength(4);
   });
 
   it("a rebuild in one batch gives the same anomalies as the live fold in batches of 3 and 2", async () => {

@@ -22,7 +22,8 @@ const person = (householdId: string, k: number, n: number) => ({
   health: "healthy" as const,
 });
 
-async function household(h: ReadModelHarness, householdId: string, villageId: string, n: number, bankAccount: string) {
+/** Registers a household of two paid into `bankAccount`. */
+export async function registerWithAccount(h: ReadModelHarness, householdId: string, villageId: string, n: number, bankAccount: string) {
   await h.handlers.registerHousehold(
     { householdId, villageId, headMemberId: `${householdId}-p1`, members: [person(householdId, 1, n), person(householdId, 2, n)], povertyCause: "illness", registeredOn: "2023-01-10", bankAccount },
     officer(),
@@ -49,7 +50,7 @@ export async function recordAnomalyStory(h: ReadModelHarness) {
   await defineProgram(h, "loan-div", rules.loanDividend, 1_000_000);
   for (const [i, id] of ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"].entries()) {
     // a6 and a7 share one bank account.
-    await household(h, id, i % 2 === 0 ? "v1" : "v2", i + 1, id === "a7" ? "6217 0000 1111 0006" : `6217 0000 1111 000${i + 1}`);
+    await registerWithAccount(h, id, i % 2 === 0 ? "v1" : "v2", i + 1, id === "a7" ? "6217 0000 1111 0006" : `6217 0000 1111 000${i + 1}`);
   }
   const claim = { kind: "medical_aid", claimId: "claim-1", hospitalLevel: "township", outOfPocketFen: 20_000, reimbursed180ThisYearFen: 0 };
   const duplicate = [

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { type RegisteredHousehold, householdEligibility } from "@aidtrail/domain";
 import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
@@ -6,6 +5,7 @@ import { BatchState, preload } from "../shared/batch-state.js";
 import { type DomainRecordedEvent, asDomainEvents } from "../shared/domain-event.js";
 import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
 import type { AnomalyRule } from "./anomaly-rules.js";
+import { ACCOUNT_HOUSEHOLDS, AccountHouseholdsFold, createAccountHouseholdsTable, sharedAccountAnomalyId } from "./shared-bank-accounts.js";
 
 export const ANOMALIES = "anomalies";
 
@@ -50,10 +50,6 @@ interface AnomalyRow {
   opened_position: string | number;
   resolved_position: string | number | null;
 }
-interface BankRow {
-  blind_index: string;
-  households: Array<{ householdId: string; villageId: string; position: string }>;
-}
 
 const householdColumns: ColumnTypes = { household_id: "text", village_id: "text", registered_on: "date", registered_position: "bigint", member_ids: "jsonb", statuses: "jsonb" };
 const paymentColumns: ColumnTypes = {
@@ -93,9 +89,6 @@ const REFUSAL_RULES: Record<string, AnomalyRule> = {
   member_not_in_household: "member_not_in_household",
 };
 
-/** The bank account's blind index is itself linkable: ids show a hash of it, never the index. */
-const bankAnomalyId = (blindIndex: string) => `shared_bank_account:${createHash("sha256").update(blindIndex).digest("hex").slice(0, 16)}`;
-
 /** What "the same payment twice" means: the slot key, or for slot-less medical aid the claim. */
 function dupKeyOf(e: Extract<DomainRecordedEvent, { type: "DisbursementRecorded" }>): string {
   if (e.data.slotKey !== null) return e.data.slotKey;
@@ -112,14 +105,14 @@ function dupKeyOf(e: Extract<DomainRecordedEvent, { type: "DisbursementRecorded"
  */
 export const anomaliesProjection: Projection = {
   name: ANOMALIES,
-  tables: ["an_programs", "an_households", "an_bank_accounts", "an_payments", "an_assets", "anomalies"],
+  tables: ["an_programs", "an_households", ACCOUNT_HOUSEHOLDS, "an_payments", "an_assets", "anomalies"],
   async createTables(trx: Transaction<any>) {
     await sql`create table an_programs (program_id text primary key, post_exit_months jsonb not null)`.execute(trx);
     await sql`
       create table an_households (
         household_id text primary key, village_id text not null, registered_on date not null,
         registered_position bigint not null, member_ids jsonb not null, statuses jsonb not null)`.execute(trx);
-    await sql`create table an_bank_accounts (blind_index text primary key, households jsonb not null)`.execute(trx);
+    await createAccountHouseholdsTable(trx);
     await sql`
       create table an_payments (
         disbursement_id text primary key, household_id text not null, member_id text, program_id text not null,
@@ -145,7 +138,6 @@ export const anomaliesProjection: Projection = {
     const households = new BatchState<HouseholdRow>();
     const payments = new BatchState<PaymentRow>();
     const anomalies = new BatchState<AnomalyRow>();
-    const banks = new BatchState<BankRow>();
     const assets: object[] = [];
 
     // Preload, in three rounds: payments named by id; then their households and every payment
@@ -154,7 +146,7 @@ export const anomaliesProjection: Projection = {
     const householdIds = new Set<string>();
     const dupKeys = new Set<string>();
     const statusHouseholds = new Set<string>();
-    const bankIndexes = new Set<string>();
+    const sharedAccounts = new Set<string>();
     for (const e of events) {
       switch (e.type) {
         case "DisbursementInitiated":
@@ -181,7 +173,7 @@ export const anomaliesProjection: Projection = {
           householdIds.add(e.data.householdId);
           break;
         case "HouseholdRegistered":
-          if (e.data.bankAccount) bankIndexes.add(e.data.bankAccount.blindIndex);
+          if (e.data.bankAccount) sharedAccounts.add(sharedAccountAnomalyId(e.data.bankAccount.blindIndex));
           break;
         default:
           break;
@@ -198,14 +190,13 @@ export const anomaliesProjection: Projection = {
     await loadPayments(await selectByKeys<PaymentRow>(trx, "an_payments", "dup_key", dupKeys));
     await loadPayments(await selectByKeys<PaymentRow>(trx, "an_payments", "household_id", statusHouseholds));
     await preload(households, householdIds, async (ids) => (await selectByKeys<HouseholdRow>(trx, "an_households", "household_id", ids)).map((r) => [r.household_id, r]));
-    await preload(banks, bankIndexes, async (ids) => (await selectByKeys<BankRow>(trx, "an_bank_accounts", "blind_index", ids)).map((r) => [r.blind_index, r]));
+    const accounts = await AccountHouseholdsFold.load(trx, sharedAccounts);
     const anomalyIds = new Set<string>();
     for (const p of payments.rows.values()) {
       anomalyIds.add(`ineligible_household:${p.disbursement_id}`);
       anomalyIds.add(`member_not_in_household:${p.disbursement_id}`);
     }
     for (const k of dupKeys) anomalyIds.add(`duplicate_payment:${k}`);
-    for (const b of bankIndexes) anomalyIds.add(bankAnomalyId(b));
     for (const e of events) if (e.type === "CaseClosed") anomalyIds.add(`payment_disputed:${e.data.disbursementId}:${e.data.caseId}`);
     await preload(anomalies, anomalyIds, async (ids) => (await selectByKeys<AnomalyRow>(trx, "anomalies", "anomaly_id", ids)).map((r) => [r.anomaly_id, r]));
 
@@ -303,23 +294,21 @@ export const anomaliesProjection: Projection = {
             statuses: [],
           });
           if (d.bankAccount) {
-            const index = d.bankAccount.blindIndex;
-            const bank = banks.get(index) ?? { blind_index: index, households: [] };
-            const next = { ...bank, households: [...bank.households, { householdId: d.householdId, villageId: d.villageId, position }] };
-            banks.set(index, next);
-            if (next.households.length >= 2) {
-              // Listed under the first household's village; the others' villages are in details.
-              const first = next.households[0] as { villageId: string };
+            const anomalyId = sharedAccountAnomalyId(d.bankAccount.blindIndex);
+            const shared = accounts.register(anomalyId, d.householdId, d.villageId, position);
+            // Opened by the second household and never rewritten: later ones only add their row,
+            // and the households, villages and positions are listed when the anomaly is read.
+            if (shared) {
               open(
                 {
-                  anomaly_id: bankAnomalyId(index),
+                  anomaly_id: anomalyId,
                   rule: "shared_bank_account",
-                  village_id: first.villageId,
+                  village_id: shared.firstVillageId, // the others' villages are listed with it
                   household_id: null,
                   disbursement_id: null,
                   program_id: null,
-                  details: { householdIds: next.households.map((x) => x.householdId), villageIds: next.households.map((x) => x.villageId), accountMasked: d.bankAccount.masked },
-                  positions: next.households.map((x) => x.position),
+                  details: { accountMasked: d.bankAccount.masked },
+                  positions: [],
                 },
                 position,
               );
@@ -471,7 +460,7 @@ export const anomaliesProjection: Projection = {
       { key: ["program_id"], set: "all" },
     );
     await upsertRows(trx, "an_households", householdColumns, households.changed(), { key: ["household_id"], set: "all" });
-    await upsertRows(trx, "an_bank_accounts", { blind_index: "text", households: "jsonb" }, banks.changed(), { key: ["blind_index"], set: "all" });
+    await accounts.write(trx);
     await upsertRows(trx, "an_payments", paymentColumns, payments.changed(), { key: ["disbursement_id"], set: "all" });
     await upsertRows(trx, "an_assets", { source_id: "text", source: "text", household_id: "text", position: "bigint" }, assets, { key: ["source_id"], set: {} });
     await upsertRows(trx, "anomalies", anomalyColumns, anomalies.changed(), { key: ["anomaly_id"], set: "all" });

@@ -4,6 +4,7 @@ import { liveSchema } from "../../runtime/projection.js";
 import { dividendSchedule } from "../dividend-schedule/queries.js";
 import type { AnomalyRule } from "./anomaly-rules.js";
 import { ANOMALIES } from "./projection.js";
+import { accountHouseholds } from "./shared-bank-accounts.js";
 
 export interface Anomaly {
   anomalyId: string;
@@ -41,7 +42,19 @@ export async function anomalies(db: Kysely<any>, query: AnomalyQuery): Promise<A
   if (!query.includeResolved) q = q.where("resolved_position", "is", null);
   if (query.villageId !== undefined) q = q.where("village_id", "=", query.villageId);
   if (query.rule !== undefined) q = q.where("rule", "=", query.rule);
-  for (const r of await q.orderBy("opened_position").orderBy("anomaly_id").execute()) {
+  const projected = await q.orderBy("opened_position").orderBy("anomaly_id").execute();
+  const shared = await accountHouseholds(
+    db,
+    schema,
+    projected.filter((r) => r.rule === "shared_bank_account").map((r) => r.anomaly_id),
+  );
+  for (const r of projected) {
+    // A shared account's households are rows of their own; the anomaly lists them all.
+    const account = shared.get(r.anomaly_id);
+    if (account) {
+      r.details = { householdIds: account.householdIds, villageIds: account.villageIds, ...r.details };
+      r.positions = account.positions;
+    }
     out.push({
       anomalyId: r.anomaly_id,
       rule: r.rule,
