@@ -120,7 +120,7 @@ export class Projector {
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < projections.length; i = next++) {
-        results[i] = await this.applyAlone(projections[i]!, events, options.asyncCommit === true);
+        results[i] = await this.applyOne(projections[i]!, events, options);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallelism ?? 1, projections.length)) }, worker));
@@ -129,16 +129,19 @@ export class Projector {
   }
 
   /**
-   * One projection, one transaction; `reached` is undefined when the projection has stopped.
-   * The batch is tried whole first, in as few round trips as possible (no savepoint); only if
-   * that transaction fails is it applied again under savepoints to isolate a poison event.
+   * A batch already read, to one projection, in one transaction with its checkpoint (`asyncCommit`
+   * as for `applyEach`); `reached` is undefined when the projection has stopped. The batch is
+   * tried whole first, in as few round trips as possible (no savepoint); only if that transaction
+   * fails is it applied again under savepoints to isolate a poison event.
    */
-  private async applyAlone(
+  async applyOne(
     projection: Projection,
     events: readonly RecordedEvent[],
-    asyncCommit: boolean,
+    options: { asyncCommit?: boolean } = {},
   ): Promise<{ applied: number; reached: GlobalCheckpoint | undefined }> {
+    await this.prepare();
     const { db, lease } = this.options;
+    const asyncCommit = options.asyncCommit === true;
     const schema = this.schemaOf(projection);
     const whole = await db
       .transaction()

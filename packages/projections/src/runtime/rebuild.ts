@@ -1,10 +1,15 @@
-import { type EventStore, type GlobalCheckpoint, START } from "@aidtrail/event-store";
+import { type EventStore, START } from "@aidtrail/event-store";
 import { type Kysely, sql } from "kysely";
+import { BatchFeed } from "./batch-feed.js";
 import { ensureProjectionSchema, readCheckpoint } from "./checkpoint-store.js";
 import { buildIndexes, dropIndexes } from "./deferred-indexes.js";
 import { Lease, LeaseLost } from "./lease.js";
 import { type Projection, liveSchema, rebuildSchema } from "./projection.js";
 import { Projector, type ProjectorLog } from "./projector.js";
+import { Slots } from "./slots.js";
+
+/** How far the quickest projection may run ahead of the slowest, in batches (bounds memory). */
+const BATCHES_AHEAD = 3;
 
 export interface RebuildProgress {
   applied: number;
@@ -60,25 +65,41 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ app
     options.onProgress({ applied, elapsedMs, eventsPerSecond: applied / Math.max(elapsedMs / 1000, 0.001) });
   };
   try {
-    // The schemas are fresh: every projection starts from the beginning of the log.
-    const read = (after: GlobalCheckpoint) => {
-      const next = store.readAll({ after, limit: batchSize });
-      next.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-      return next;
+    // The schemas are fresh: every projection starts from the beginning of the log. The lease is
+    // renewed once per batch read; every apply transaction checks it as well.
+    const feed = new BatchFeed(
+      async (after) => {
+        if (!(await lease.renew(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+        return store.readAll({ after: after ?? START, limit: batchSize });
+      },
+      projections.length,
+      BATCHES_AHEAD,
+    );
+    const progress = projections.map(() => 0);
+    const slots = new Slots(options.parallelism ?? 3);
+    let failure: { error: unknown } | undefined;
+    // Each projection goes through the log at its own pace: a quick one folds the next batch while
+    // PostgreSQL still writes a slow one's, instead of all waiting for the slowest at every batch.
+    const follow = async (i: number) => {
+      try {
+        for (;;) {
+          const events = await feed.next(i);
+          if (events.length === 0 || failure) return;
+          const outcome = await slots.run(() => projector.applyOne(projections[i]!, events, { asyncCommit: true }));
+          if (outcome.reached === undefined) return; // stopped on a poison event: reported below
+          progress[i]! += events.length;
+          applied = Math.min(...progress);
+          report(false);
+        }
+      } catch (error) {
+        failure ??= { error };
+      } finally {
+        feed.leave(i);
+      }
     };
-    let next = read(START);
-    for (;;) {
-      const events = await next;
-      if (events.length === 0) break;
-      // The read is outside the apply transactions: the next batch loads while this one applies.
-      next = read(events[events.length - 1]!);
-      if (!(await lease.renew(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
-      const outcome = await projector.applyEach(events, { parallelism: options.parallelism ?? 3, asyncCommit: true });
-      if (outcome.running === 0) break;
-      applied += events.length;
-      report(false);
-    }
-    await next.catch(() => {});
+    await Promise.all(projections.map((_, i) => follow(i)));
+    if (failure) throw failure.error;
+    applied = Math.max(...progress);
     report(true);
     for (const p of projections) {
       const state = await readCheckpoint(db, rebuildSchema(p.name));
