@@ -1,5 +1,5 @@
 import type { Database } from "@aidtrail/db";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import { WrongExpectedRevision } from "./errors.js";
 import type { AppendResult } from "./event-store.js";
 import { encodeExpected, type ValidatedAppend } from "./event-validation.js";
@@ -20,26 +20,49 @@ export async function appendBatch(
   db: Kysely<Database>,
   appends: readonly ValidatedAppend[],
 ): Promise<Array<AppendResult | WrongExpectedRevision>> {
+  const rows = await callAppendFunction(db, sql`aidtrail_append_batch`, appends);
+  return appends.map((request, i) => {
+    const row = rows[i];
+    if (!row) throw new Error(`append batch returned no row for append ${i}`);
+    return row.ok ? resultOf(row) : new WrongExpectedRevision(request.streamId, request.expected, Number(row.current_revision));
+  });
+}
+
+/**
+ * Runs aidtrail_append_atomic on `appends`: one statement that writes every append or none, so
+ * one round trip and no transaction of ours. Throws WrongExpectedRevision naming the first
+ * conflicting append (its entryIndex) when it wrote nothing.
+ */
+export async function appendAtomic(db: Kysely<Database>, appends: readonly ValidatedAppend[]): Promise<AppendResult[]> {
+  const rows = await callAppendFunction(db, sql`aidtrail_append_atomic`, appends);
+  const conflict = rows.find((row) => !row.ok);
+  if (conflict) {
+    const entry = appends[conflict.append_index];
+    if (!entry) throw new Error(`atomic append named entry ${conflict.append_index} of ${appends.length}`);
+    throw new WrongExpectedRevision(entry.streamId, entry.expected, Number(conflict.current_revision), conflict.append_index);
+  }
+  if (rows.length !== appends.length) throw new Error(`atomic append returned ${rows.length} rows for ${appends.length} appends`);
+  return rows.map(resultOf);
+}
+
+async function callAppendFunction(db: Kysely<Database>, fn: RawBuilder<unknown>, appends: readonly ValidatedAppend[]): Promise<BatchRow[]> {
   const streamIds = appends.map((r) => r.streamId);
   const expected = appends.map((r) => encodeExpected(r.expected));
   const counts = appends.map((r) => r.events.length);
   const eventsJson = `[${appends.flatMap((r) => r.events.map((e) => e.json)).join(",")}]`;
   const { rows } = await sql<BatchRow>`
     select b.*, pg_current_xact_id()::text as transaction_id
-    from aidtrail_append_batch(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${eventsJson}::jsonb) b`.execute(db);
-  return appends.map((request, i) => {
-    const row = rows[i];
-    if (!row) throw new Error(`append batch returned no row for append ${i}`);
-    const current = Number(row.current_revision);
-    if (!row.ok || !row.positions) return new WrongExpectedRevision(request.streamId, request.expected, current);
-    const positions = row.positions.map((p) => BigInt(p));
-    const last = positions[positions.length - 1] ?? 0n;
-    return {
-      nextRevision: current,
-      positions,
-      checkpoint: { transactionId: BigInt(row.transaction_id), position: last },
-    };
-  });
+    from ${fn}(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${eventsJson}::jsonb) b`.execute(db);
+  return rows;
+}
+
+function resultOf(row: BatchRow): AppendResult {
+  const positions = (row.positions ?? []).map((p) => BigInt(p));
+  return {
+    nextRevision: Number(row.current_revision),
+    positions,
+    checkpoint: { transactionId: BigInt(row.transaction_id), position: positions[positions.length - 1] ?? 0n },
+  };
 }
 
 const RETRYABLE = new Set(["40P01", "40001"]);

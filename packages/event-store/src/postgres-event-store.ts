@@ -1,7 +1,6 @@
 import type { Database } from "@aidtrail/db";
 import { type Kysely, sql } from "kysely";
-import { appendBatch, retryingTransientFailures } from "./append-batch.js";
-import { WrongExpectedRevision } from "./errors.js";
+import { appendAtomic, appendBatch, retryingTransientFailures } from "./append-batch.js";
 import type {
   AppendOptions,
   AppendResult,
@@ -71,23 +70,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * Its own transaction, outside group commit: the batch function checks and writes the entries
-   * in order (locking every stream in one fixed order, so no deadlock with the group commits),
-   * and anything but a clean sweep rolls the whole transaction back.
+   * One statement of its own, outside group commit: aidtrail_append_atomic locks every stream in
+   * the same fixed order as the group commits (so no deadlock), checks the entries in order and
+   * writes all of them or none. Its autocommit is the transaction: one round trip.
    */
   async appendMany(entries: readonly StreamAppend[]): Promise<AppendResult[]> {
     const validated = validateAppendMany(entries, this.options);
-    const results = await retryingTransientFailures(this.maxRetries, () =>
-      this.db.transaction().execute(async (trx) => {
-        const outcomes = await appendBatch(trx, validated);
-        const entryIndex = outcomes.findIndex((o) => o instanceof WrongExpectedRevision);
-        const conflict = outcomes[entryIndex];
-        if (conflict instanceof WrongExpectedRevision) {
-          throw new WrongExpectedRevision(conflict.streamId, conflict.expected, conflict.actual, entryIndex);
-        }
-        return outcomes as AppendResult[];
-      }),
-    );
+    const results = await retryingTransientFailures(this.maxRetries, () => appendAtomic(this.db, validated));
     this.notifyAppended();
     return results;
   }

@@ -5,6 +5,7 @@ import * as piiKeys from "./2026-11-29T0200-pii-keys.js";
 import * as auditCheckpoints from "./2026-11-29T0300-audit-checkpoints.js";
 import * as appendBatchIndexLookups from "./2026-11-29T1830-append-batch-index-lookups.js";
 import * as auditLeafRuns from "./2026-11-29T1900-audit-leaf-runs.js";
+import * as appendAtomic from "./2026-11-29T2100-append-atomic.js";
 import * as anomaliesAccountHouseholds from "./2026-11-29T2130-anomalies-account-households.js";
 
 /** Every migration in order; names are timestamps so the order never changes. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29T0300-audit-checkpoints": auditCheckpoints,
   "2026-11-29T1830-append-batch-index-lookups": appendBatchIndexLookups,
   "2026-11-29T1900-audit-leaf-runs": auditLeafRuns,
+  "2026-11-29T2100-append-atomic": appendAtomic,
   "2026-11-29T2130-anomalies-account-households": anomaliesAccountHouseholds,
 };

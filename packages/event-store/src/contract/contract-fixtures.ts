@@ -1,4 +1,4 @@
-import type { EventStore, GlobalCheckpoint, NewEvent } from "../event-store.js";
+import type { EventStore, GlobalCheckpoint, NewEvent, RecordedEvent } from "../event-store.js";
 import type { EventSchemaRegistry } from "../event-validation.js";
 
 const counterSchema = {
@@ -23,5 +23,30 @@ export async function lastCheckpoint(store: EventStore): Promise<GlobalCheckpoin
     if (page.length === 0) return after;
     const last = page.at(-1)!;
     after = { transactionId: last.transactionId, position: last.position };
+  }
+}
+
+/**
+ * Every event after `start` that `keep` accepts, once `count` of them are readable: on a shared
+ * server another database's open transaction can hold the snapshot horizon back for a moment.
+ */
+export async function readAllOnceVisible(
+  store: EventStore,
+  start: GlobalCheckpoint,
+  keep: (event: RecordedEvent) => boolean,
+  count: number,
+): Promise<RecordedEvent[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const kept: RecordedEvent[] = [];
+    let after = start;
+    for (;;) {
+      const page = await store.readAll({ after, limit: 10_000 });
+      if (page.length === 0) break;
+      kept.push(...page.filter(keep));
+      after = { transactionId: page.at(-1)!.transactionId, position: page.at(-1)!.position };
+    }
+    if (kept.length >= count || Date.now() > deadline) return kept;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
