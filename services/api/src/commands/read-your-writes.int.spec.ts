@@ -69,3 +69,34 @@ describe("Prefer: projection=none", () => {
     expect(res.headers["preference-applied"]).toBeUndefined();
   });
 });
+
+describe("payments stored in one multi-stream append", () => {
+  it("8 concurrent payments: each is one transaction of its 4 events, answered projected, readable at once, and a retry gets the same answer", async () => {
+    const program = await h.app.inject({ method: "POST", url: "/v1/programs", payload: fixtures.program("prog-ryw"), headers: h.auth("admin") });
+    expect(program.statusCode, program.body).toBe(201);
+    const allocation = await h.app.inject({ method: "POST", url: "/v1/programs/prog-ryw/allocations", payload: fixtures.allocation("ryw-pay"), headers: h.auth("admin") });
+    expect(allocation.statusCode, allocation.body).toBe(201);
+    const ids = Array.from({ length: 8 }, (_, i) => i);
+    for (const i of ids) {
+      const res = await h.app.inject({ method: "POST", url: "/v1/households", payload: fixtures.household(`h-ryw-${i}`), headers: h.auth("officer") });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const pay = (i: number) =>
+      h.app.inject({ method: "POST", url: "/v1/disbursements", payload: fixtures.disbursement(`d-ryw-${i}`, `h-ryw-${i}`, "prog-ryw"), headers: h.auth("officer") });
+    const answers = await Promise.all(ids.map(pay));
+    for (const [i, res] of answers.entries()) {
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.headers["aidtrail-projected"]).toBe("true");
+      const read = await h.app.inject({ method: "GET", url: `/v1/disbursements/d-ryw-${i}`, headers: h.auth("officer") });
+      expect(read.statusCode, read.body).toBe(200);
+      expect(read.json()).toMatchObject({ disbursementId: `d-ryw-${i}`, status: "recorded" });
+      const { rows } = await sql<{ events: string; transactions: string }>`
+        select count(*) as events, count(distinct transaction_id) as transactions from events
+        where coalesce(data->>'disbursementId', data->'request'->>'disbursementId') = ${`d-ryw-${i}`}`.execute(h.database.db);
+      expect(rows[0]).toEqual({ events: "4", transactions: "1" });
+      const retry = await pay(i);
+      expect(retry.statusCode, retry.body).toBe(201);
+      expect(retry.json()).toEqual(res.json());
+    }
+  });
+});
