@@ -1,9 +1,9 @@
 import { DomainError } from "@aidtrail/domain";
-import { type AppendOptions, type EventStore, type NewEvent, PostgresEventStore } from "@aidtrail/event-store";
+import { type AppendOptions, type EventStore, type NewEvent, PostgresEventStore, type StreamAppend } from "@aidtrail/event-store";
 import { type TestDatabase, createTestDatabase } from "@aidtrail/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Aggregate } from "./aggregate.js";
-import { StreamWriter } from "./stream-writer.js";
+import { CompanionConflict, StreamWriter } from "./stream-writer.js";
 
 /** A pot of `size` tickets: each write takes one, or is refused when none is left. */
 interface Pot {
@@ -40,6 +40,16 @@ function countingStore(inner: EventStore) {
         return result;
       } catch (error) {
         appends.push({ streamId, events: events.length, ok: false });
+        throw error;
+      }
+    },
+    async appendMany(entries: readonly StreamAppend[]) {
+      try {
+        const results = await inner.appendMany!(entries);
+        appends.push({ streamId: "(many)", events: entries.length, ok: true });
+        return results;
+      } catch (error) {
+        appends.push({ streamId: "(many)", events: entries.length, ok: false });
         throw error;
       }
     },
@@ -133,5 +143,33 @@ describe("StreamWriter on PostgreSQL", () => {
     await new StreamWriter(pg).write("pot-e", potAggregate, take("other"));
     await expect(writer.write("pot-e", potAggregate, take("later"))).rejects.toBeInstanceOf(PotEmpty);
     expect((await pg.readStream("pot-e")).map((e) => (e.data as { by?: string }).by)).toEqual([undefined, "late", "other"]);
+  });
+
+  it("joint writes of one stream go out together in one appendMany; a companion that exists drops only its own write", async () => {
+    const { store, appends } = countingStore(pg);
+    const writer = new StreamWriter(store);
+    await writer.write("pot-j", potAggregate, open(10));
+    await pg.append("tag-j3", [{ type: "Tagged", data: { by: "someone else" } }]);
+    const tagged = (by: string) => (pot: Pot) => ({
+      before: [{ streamId: `tag-${by}`, aggregate: potAggregate as Aggregate<unknown>, events: [{ type: "Tagged", data: { by } }], expectedRevision: "no_stream" as const }],
+      events: take(by)(pot),
+    });
+    const results = await settled(Array.from({ length: 7 }, (_, i) => writer.writeJointly("pot-j", potAggregate, tagged(`j${i}`))));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(CompanionConflict);
+    for (const [i, r] of results.entries()) {
+      if (r.status === "rejected") continue;
+      // Its companion and its own event landed in the same transaction.
+      expect(r.value.companions).toHaveLength(1);
+      expect(r.value.companions[0]!.checkpoint.transactionId).toBe(r.value.appended[0]!.transactionId);
+      expect((await pg.readStream(`tag-j${i}`)).map((e) => e.data)).toEqual([{ by: `j${i}` }]);
+    }
+    expect((await pg.readStream("tag-j3")).map((e) => e.data)).toEqual([{ by: "someone else" }]);
+    const stored = await pg.readStream("pot-j");
+    expect(stored.filter((e) => e.type === "TicketTaken").map((e) => (e.data as { by: string }).by).sort()).toEqual(["j0", "j1", "j2", "j4", "j5", "j6"]);
+    // Six joint writes, one failed attempt for the group holding j3, and fewer successful appendMany than writes.
+    const many = appends.filter((a) => a.streamId === "(many)");
+    expect(many.filter((a) => !a.ok)).toHaveLength(1);
+    expect(many.filter((a) => a.ok).length).toBeLessThan(6);
   });
 });
