@@ -1,11 +1,12 @@
 /**
- * `pnpm bench audit [--events N] [--runs N] [--samples N] [--batch N]`: the audit log over a
+ * `pnpm bench audit [--events N] [--runs N] [--samples N] [--batch N] [--compare]`: the audit log over a
  * realistic log of 1,000,000 events (the cc township copied, see township-log.ts).
  *
  * 1. sealing: the sealer projector `aidtrail start` runs (`createSealerProjector`: the sealer
  *    projection under the projector runtime, reading the next batch ahead, batch size of
  *    startAuditSealer), from an empty tree to every event sealed: leaves/s, `--runs` times,
- *    each from scratch.
+ *    each from scratch. `--compare` runs the sealer reading objects (readAll, JSON.parse) before
+ *    each run, in the same process, for an A/B of the text read path.
  * 2. stages: where a sealed event's time goes (read, canonicalise, hash, tiles), on 100k events.
  * 3. inclusion proofs at the full tree size (one signed checkpoint of all leaves) through the
  *    service function `inclusionProofFor`, `--samples` random positions, on one pooled
@@ -13,10 +14,12 @@
  *    cached), warm = the same positions again on one handle after a first pass.
  * 4. verification: `verifyLog` (what `aidtrail verify` runs) over the whole log, `--runs` times.
  */
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 import {
   appendLeaves,
   canonicalEventJson,
+  canonicalEventJsonOfText,
   EMPTY_EDGE,
   generateNoteKey,
   leafHashOfText,
@@ -29,6 +32,8 @@ import {
   DEFAULT_SEALER_BATCH,
   inclusionProofFor,
   signSealedTree,
+  TextEventStore,
+  type TextRecordedEvent,
   verifyLog,
 } from "@aidtrail/audit/server";
 import { createDb } from "@aidtrail/db";
@@ -46,6 +51,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const runs = Number(flagValue(ctx.args, "--runs") ?? 3);
   const samples = Number(flagValue(ctx.args, "--samples") ?? 300);
   const batchSize = Number(flagValue(ctx.args, "--batch") ?? DEFAULT_SEALER_BATCH);
+  // Same process, alternating: the sealer reading objects (readAll) before each run reading text.
+  const compare = ctx.args.includes("--compare");
   const log = await openTownshipLog(ctx);
   const { database, store } = log;
   const db = database.db as Kysely<any>;
@@ -54,16 +61,16 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     await sql`vacuum analyze events`.execute(db);
     ctx.log(`log: ${events.toLocaleString("en")} events`);
 
-    // 1. Sealing, from scratch each run.
+    // 1. Sealing, from scratch each run; with --compare, alternating with the sealer reading objects.
     const lease = new Lease("audit-bench", "bench", 600_000);
     if (!(await lease.tryAcquire(db))) throw new Error("could not take the bench lease");
-    const sealRates: number[] = [];
-    for (let r = 0; r < runs; r++) {
+    const seal = async (readText: boolean): Promise<{ rate: number; cpuMicrosPerLeaf: number }> => {
       await sql`drop schema if exists ${sql.id(AUDIT_SCHEMA)} cascade`.execute(db);
       await sql`delete from audit_checkpoints`.execute(db);
-      const { projector, settle } = createSealerProjector({ db, store, lease, batchSize });
+      const { projector, settle } = createSealerProjector({ db, store, lease, batchSize, readText });
       await projector.prepare();
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       let sealed = 0;
       let nextReport = 250_000;
       for (;;) {
@@ -76,16 +83,35 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         }
       }
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
       await settle();
       if (sealed !== events) throw new Error(`sealed ${sealed} of ${events} events`);
-      sealRates.push(sealed / seconds);
-      ctx.log(`sealing run ${r + 1}/${runs}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s`);
+      const cpuMicrosPerLeaf = round((cpu.user + cpu.system) / sealed, 2);
+      ctx.log(
+        `sealing${compare ? (readText ? " (text)" : " (objects)") : ""}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s, node CPU ${cpuMicrosPerLeaf} µs/leaf`,
+      );
+      return { rate: sealed / seconds, cpuMicrosPerLeaf };
+    };
+    const sealRates: number[] = [];
+    const sealCpu: number[] = [];
+    const objectRates: number[] = [];
+    const objectCpu: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      if (compare) {
+        const old = await seal(false);
+        objectRates.push(old.rate);
+        objectCpu.push(old.cpuMicrosPerLeaf);
+      }
+      const run = await seal(true);
+      sealRates.push(run.rate);
+      sealCpu.push(run.cpuMicrosPerLeaf);
+      ctx.log(`sealing run ${r + 1}/${runs} done (load ${os.loadavg()[0]?.toFixed(1)})`);
     }
     await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_leaf_runs")}`.execute(db);
     await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_tiles")}`.execute(db);
 
     // 2. Stages of sealing, on the first 100k events, in process (no writes).
-    const stages = await measureStages(store, Math.min(100_000, events), batchSize);
+    const stages = await measureStages(store, new TextEventStore(store, db), Math.min(100_000, events), batchSize);
     ctx.log(`stages (µs/event): ${JSON.stringify(stages)}`);
 
     // One signed checkpoint of the whole tree.
@@ -143,6 +169,14 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       events,
       sealBatch: batchSize,
       sealLeavesPerSecRuns: sealRates.map((r) => round(r)),
+      sealNodeCpuMicrosPerLeaf: round(median(sealCpu), 2),
+      ...(compare
+        ? {
+            sealObjectsLeavesPerSec: round(median(objectRates)),
+            sealObjectsLeavesPerSecRuns: objectRates.map((r) => round(r)),
+            sealObjectsNodeCpuMicrosPerLeaf: round(median(objectCpu), 2),
+          }
+        : {}),
       proofSamples: positions.length,
       proofColdMedianMs: round(median(cold), 3),
       proofColdP99Ms: round(percentile(cold, 99), 3),
@@ -158,23 +192,13 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   }
 }
 
-/** µs per event of each sealing stage, in process: read (readAll), canonicalise, leaf hash, tiles. */
-async function measureStages(
-  store: { readAll(o: { after?: { transactionId: bigint; position: bigint }; limit?: number }): Promise<RecordedEvent[]> },
-  count: number,
-  batchSize: number,
-): Promise<Record<string, number>> {
-  const read = { t: 0 };
-  const all: RecordedEvent[] = [];
-  let after = { transactionId: 0n, position: 0n };
-  while (all.length < count) {
-    const t = performance.now();
-    const batch = await store.readAll({ after, limit: Math.min(batchSize, count - all.length) });
-    read.t += performance.now() - t;
-    if (batch.length === 0) break;
-    all.push(...batch);
-    after = batch[batch.length - 1]!;
-  }
+/**
+ * µs per event of each sealing stage, in process: read (readAll), canonicalise, leaf hash, tiles;
+ * readText and canonicaliseText are the sealer's text path (TextEventStore, canonicalEventJsonOfText).
+ */
+async function measureStages(store: ReadAllStore<RecordedEvent>, textStore: ReadAllStore<TextRecordedEvent>, count: number, batchSize: number): Promise<Record<string, number>> {
+  const { events: all, ms: readMs } = await readTimed(store, count, batchSize);
+  const { events: texts, ms: readTextMs } = await readTimed(textStore, count, batchSize);
   let t = performance.now();
   for (const e of all) toCanonicalEvent(e);
   const shape = performance.now() - t;
@@ -184,19 +208,47 @@ async function measureStages(
   for (const e of all) textBytes += canonicalEventJson(e).length;
   const canonical = performance.now() - t;
   t = performance.now();
+  for (const e of texts) textBytes -= canonicalEventJsonOfText(e).length;
+  const canonicalText = performance.now() - t;
+  if (textBytes !== 0) throw new Error("the text path gave other canonical text than the object path");
+  t = performance.now();
+  for (const e of all) textBytes += canonicalEventJson(e).length;
+  const again = performance.now() - t;
+  t = performance.now();
   const leaves = all.map((e) => leafHashOfText(canonicalEventJson(e)));
-  const hash = performance.now() - t - canonical;
+  const hash = performance.now() - t - again;
   t = performance.now();
   let edge = EMPTY_EDGE;
   for (let i = 0; i < leaves.length; i += batchSize) edge = appendLeaves(edge, leaves.slice(i, i + batchSize)).edge;
   const tiles = performance.now() - t;
   const per = (ms: number) => round((ms * 1000) / all.length, 2);
   return {
-    read: per(read.t),
+    read: per(readMs),
+    readText: per(readTextMs),
     canonicalise: per(canonical),
+    canonicaliseText: per(canonicalText),
     canonicalShapeOnly: per(shape),
     hash: per(hash),
     tiles: per(tiles),
     meanCanonicalChars: round(textBytes / all.length),
   };
+}
+
+interface ReadAllStore<E extends RecordedEvent> {
+  readAll(o: { after?: { transactionId: bigint; position: bigint }; limit?: number }): Promise<E[]>;
+}
+
+async function readTimed<E extends RecordedEvent>(store: ReadAllStore<E>, count: number, batchSize: number): Promise<{ events: E[]; ms: number }> {
+  let ms = 0;
+  const events: E[] = [];
+  let after = { transactionId: 0n, position: 0n };
+  while (events.length < count) {
+    const t = performance.now();
+    const batch = await store.readAll({ after, limit: Math.min(batchSize, count - events.length) });
+    ms += performance.now() - t;
+    if (batch.length === 0) break;
+    events.push(...batch);
+    after = batch[batch.length - 1]!;
+  }
+  return { events, ms };
 }

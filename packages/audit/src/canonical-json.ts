@@ -1,5 +1,6 @@
-import { type CanonicalEvent, isCanonicalTimestamp } from "./verify/canonical-event.js";
+import { canonicalizeJsonbText } from "./canonical-jsonb-text.js";
 import { utf8 } from "./verify/bytes.js";
+import { type CanonicalEvent, isCanonicalTimestamp } from "./verify/canonical-event.js";
 import { canonicalize, type JsonValue } from "./verify/canonical-json.js";
 
 // JCS itself lives in verify/ so the browser verifier shares the exact same code.
@@ -47,6 +48,12 @@ export function toCanonicalEvent(event: AuditEventInput): CanonicalEvent {
 const MIN_CANONICAL_TIME = -62167219200000;
 const MAX_CANONICAL_TIME = 253402300799999;
 
+/** An event whose data and metadata are the JSON text PostgreSQL printed for them (`data::text`). */
+export interface AuditEventText extends Omit<AuditEventInput, "data" | "metadata"> {
+  readonly dataJson: string;
+  readonly metadataJson: string;
+}
+
 /**
  * RFC 8785 text of an event's canonical object, written out for its fixed shape: the
  * seven members in their sorted order (data, metadata, position, recordedAt, revision,
@@ -54,6 +61,21 @@ const MAX_CANONICAL_TIME = 253402300799999;
  * `canonicalize(toCanonicalEvent(event))`, with the same refusals, at a fraction of the cost.
  */
 export function canonicalEventJson(event: AuditEventInput): string {
+  checkEventNumbers(event);
+  return canonicalEventText(event, canonicalize(event.data), canonicalize(event.metadata));
+}
+
+/**
+ * The same text as `canonicalEventJson` for the same event, from the JSON text of its data
+ * and metadata as stored (see canonicalizeJsonbText): what the sealer hashes, without
+ * parsing every event into objects.
+ */
+export function canonicalEventJsonOfText(event: AuditEventText): string {
+  checkEventNumbers(event);
+  return canonicalEventText(event, canonicalizeJsonbText(event.dataJson), canonicalizeJsonbText(event.metadataJson));
+}
+
+function checkEventNumbers(event: Omit<AuditEventInput, "data" | "metadata">): void {
   const { position, revision, recordedAt } = event;
   if (position < 0n || position > MAX_SAFE) throw new RangeError(`position ${position} is not a non-negative safe integer`);
   if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`revision ${revision} is not a non-negative safe integer`);
@@ -62,9 +84,12 @@ export function canonicalEventJson(event: AuditEventInput): string {
   if (time < MIN_CANONICAL_TIME || time > MAX_CANONICAL_TIME) {
     throw new RangeError(`recordedAt ${recordedAt.toISOString()} is out of range`);
   }
+}
+
+function canonicalEventText(event: Omit<AuditEventInput, "data" | "metadata">, data: string, metadata: string): string {
   return (
-    `{"data":${canonicalize(event.data)},"metadata":${canonicalize(event.metadata)},"position":${position}` +
-    `,"recordedAt":"${recordedAt.toISOString()}","revision":${revision},"streamId":${canonicalize(event.streamId)}` +
+    `{"data":${data},"metadata":${metadata},"position":${event.position}` +
+    `,"recordedAt":"${event.recordedAt.toISOString()}","revision":${event.revision},"streamId":${canonicalize(event.streamId)}` +
     `,"type":${canonicalize(event.type)}}`
   );
 }

@@ -2,15 +2,18 @@
 // is separately importable as "@aidtrail/audit/verify".
 export {
   type AuditEventInput,
+  type AuditEventText,
   type CanonicalEvent,
   canonicalEventBytes,
   canonicalEventJson,
+  canonicalEventJsonOfText,
   canonicalize,
   canonicalJsonBytes,
   type JsonValue,
   NotCanonicalisableError,
   toCanonicalEvent,
 } from "./canonical-json.js";
+export { canonicalizeJsonbText } from "./canonical-jsonb-text.js";
 export {
   type Checkpoint,
   type CheckpointInput,

@@ -1,6 +1,6 @@
 // The audit log on PostgreSQL: sealer projection, checkpoint signer, the service
 // functions behind the HTTP routes and the CLI, and the full-log verifier.
-export { AuditConfigError, type AuditConfig, auditConfigSchema, readAuditConfig } from "./audit-config.js";
+export { type AuditConfig, AuditConfigError, auditConfigSchema, readAuditConfig } from "./audit-config.js";
 export { type AuditErrorCode, AuditRequestError } from "./audit-errors.js";
 export { type AuditKeys, DEV_KEY_FILE, loadAuditKeys } from "./audit-keys.js";
 export {
@@ -25,7 +25,8 @@ export { type EventPage, exportEvents, formatCursor, parseCursor } from "./expor
 export { PostgresTileStore } from "./postgres-tile-store.js";
 export { receiptForDisbursement } from "./receipt-for-disbursement.js";
 export { auditSealerProjection } from "./sealer-projection.js";
-export { createSealerProjector, DEFAULT_SEALER_BATCH, type SealerProjector } from "./sealer-projector.js";
+export { createSealerProjector, DEFAULT_SEALER_BATCH, type SealerProjector, sealerSource } from "./sealer-projector.js";
 export { type RunningAuditSealer, type StartAuditSealerOptions, startAuditSealer } from "./start-audit-sealer.js";
+export { TextEventStore, TextRecordedEvent } from "./text-event-store.js";
 export { VERIFIER_GLOBAL, verifierBundle } from "./verifier-bundle.js";
 export { type LogMismatch, type LogVerification, type VerifyLogOptions, verifyLog } from "./verify-log.js";

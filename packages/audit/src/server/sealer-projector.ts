@@ -1,8 +1,9 @@
-import type { EventStore } from "@aidtrail/event-store";
+import { type EventStore, PostgresEventStore } from "@aidtrail/event-store";
 import { type Lease, type Projection, Projector, type ProjectorLog } from "@aidtrail/projections";
 import type { Kysely } from "kysely";
 import { ReadAheadStore } from "./read-ahead-store.js";
 import { auditSealerProjection } from "./sealer-projection.js";
+import { TextEventStore } from "./text-event-store.js";
 
 /** Events per sealing transaction unless the caller says otherwise. */
 export const DEFAULT_SEALER_BATCH = 5_000;
@@ -26,8 +27,10 @@ export function createSealerProjector(options: {
   readonly log?: ProjectorLog;
   /** The sealer projection to run (tests pass theirs to reach its cached edge); a new one by default. */
   readonly projection?: Projection;
+  /** Read a PostgreSQL log as JSON text (TextEventStore) rather than as objects; default true. */
+  readonly readText?: boolean;
 }): SealerProjector {
-  const store = new ReadAheadStore(options.store);
+  const store = new ReadAheadStore(sealerSource(options.store, options.db, options.readText ?? true));
   const projector = new Projector({
     db: options.db,
     store,
@@ -37,4 +40,12 @@ export function createSealerProjector(options: {
     ...(options.log ? { log: options.log } : {}),
   });
   return { projector, settle: () => store.settle() };
+}
+
+/**
+ * What the sealer and the verifier read: a PostgreSQL log as text from `db` (its database:
+ * the sealer's tables live beside the events), any other store as it is.
+ */
+export function sealerSource(store: EventStore, db: Kysely<any>, readText = true): EventStore {
+  return readText && store instanceof PostgresEventStore ? new TextEventStore(store, db) : store;
 }

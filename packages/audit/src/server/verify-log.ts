@@ -1,13 +1,14 @@
 import type { EventStore, GlobalCheckpoint, RecordedEvent } from "@aidtrail/event-store";
 import type { Kysely } from "kysely";
-import { canonicalEventJson } from "../canonical-json.js";
-import { HASH_SIZE, leafHashOfText } from "../merkle-hash.js";
+import { HASH_SIZE } from "../merkle-hash.js";
 import { appendLeaves, EMPTY_EDGE, edgeRoot, type TileEdge } from "../tile-edge.js";
 import { TILE_WIDTH, type TileId } from "../tile-store.js";
 import { bytesEqual, toBase64 } from "../verify/bytes.js";
 import { openCheckpoint } from "../verify/checkpoint.js";
 import { readCheckpoints, readLeafPositions, readSealedSize, type StoredCheckpoint } from "./checkpoint-rows.js";
 import { PostgresTileStore } from "./postgres-tile-store.js";
+import { leafOf } from "./sealer-projection.js";
+import { sealerSource } from "./sealer-projector.js";
 
 /** Options of a full verification. */
 export interface VerifyLogOptions {
@@ -42,7 +43,9 @@ export type LogVerification =
  * or events in another order all change the leaf at the first affected position.
  */
 export async function verifyLog(options: VerifyLogOptions): Promise<LogVerification> {
-  const { db, store } = options;
+  const { db } = options;
+  // A PostgreSQL log is read as text, as the sealer reads it (the same leaves, proven equal by tests).
+  const store = sealerSource(options.store, db);
   const batchSize = options.batchSize ?? 5_000;
   const sealedSize = await readSealedSize(db);
   const checkpoints = await allCheckpoints(db);
@@ -69,7 +72,7 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerificat
       const boundary = checkpoints[nextCheckpoint]?.treeSize;
       const end = boundary !== undefined && boundary - edge.size < events.length - start ? start + (boundary - edge.size) : events.length;
       const chunk = events.slice(start, end);
-      const leaves = chunk.map((e) => leafHashOfText(canonicalEventJson(e)));
+      const leaves = chunk.map(leafOf);
       const leafProblem = await compareLeaves(db, tiles, edge.size, chunk, leaves, sealedSize);
       if (leafProblem) return fail(leafProblem);
       const appended = appendLeaves(edge, leaves);
