@@ -15,7 +15,8 @@
  *
  * Checks (the bench fails otherwise): zero non-2xx, errors and timeouts; every 2xx answer is a
  * `recorded` payment whose id has exactly one DisbursementRecorded event in the database, and no
- * id has two.
+ * id has two. Reported, not checked: the share of payments whose four events are in one
+ * transaction (the single multi-stream append) and transactions per payment (grouping).
  *
  * Options: --runs N (5), --seconds S per run (5), --connections N (16), --households N (200),
  * --modes wait,nowait, --cpu-prof DIR (V8 CPU profiles of each service process in DIR/<mode>/, one per thread).
@@ -242,7 +243,18 @@ async function httpRun(service: Service, officer: string, payments: Payments, o:
 }
 
 /** Every 2xx id has exactly one DisbursementRecorded event; no id has two. */
-async function checkEvents(service: Service, payments: Payments): Promise<{ recordedEvents: number; maxPerId: number; missing: number; unanswered: number; eventsTotal: number }> {
+async function checkEvents(
+  service: Service,
+  payments: Payments,
+): Promise<{
+  recordedEvents: number;
+  maxPerId: number;
+  missing: number;
+  unanswered: number;
+  eventsTotal: number;
+  inOneTransaction: number;
+  transactionsPerPayment: number;
+}> {
   const { rows } = await service.db.pool.query<{ id: string; n: string }>(
     `select data->>'disbursementId' as id, count(*) as n from events where type = 'DisbursementRecorded' group by 1`,
   );
@@ -251,7 +263,18 @@ async function checkEvents(service: Service, payments: Payments): Promise<{ reco
   for (const id of payments.ok) if (seen.get(id) !== 1) missing++;
   const maxPerId = Math.max(0, ...seen.values());
   const total = await service.db.pool.query<{ n: string }>("select count(*) as n from events");
+  // Which path the payments took: all four events in one transaction (one multi-stream append) or spread over the saga's.
+  const paths = await service.db.pool.query<{ one: string; all: string; transactions: string }>(
+    `select count(*) filter (where tx = 1) as one, count(*) as all, (select count(distinct transaction_id) from events
+       where type in ('DisbursementInitiated', 'SlotClaimed', 'FundsReserved', 'DisbursementRecorded')) as transactions
+     from (select coalesce(data->>'disbursementId', data->'request'->>'disbursementId') as id, count(distinct transaction_id) as tx
+           from events where type in ('DisbursementInitiated', 'SlotClaimed', 'FundsReserved', 'DisbursementRecorded') group by 1) t
+     where id like 'bench-%'`,
+  );
+  const p = paths.rows[0];
   return {
+    inOneTransaction: round(Number(p?.one ?? 0) / Math.max(1, Number(p?.all ?? 0)), 3),
+    transactionsPerPayment: round(Number(p?.transactions ?? 0) / Math.max(1, Number(p?.all ?? 0)), 2),
     recordedEvents: rows.reduce((a, r) => a + Number(r.n), 0),
     maxPerId,
     missing,
@@ -277,6 +300,10 @@ interface ModeFigures {
   recordedEvents: number;
   unanswered: number;
   eventsPerPayment: number;
+  /** Share of payments whose four events are in one transaction (the single-append path). */
+  inOneTransaction: number;
+  /** Distinct transactions holding payment events, per payment (below 1 when payments are grouped). */
+  transactionsPerPayment: number;
   oursRuns: number[];
   p99Runs: number[];
   anchorRuns: number[];
@@ -327,6 +354,8 @@ async function runMode(ctx: BenchContext, mode: Mode, o: Options, emmett: Emmett
       recordedEvents: check.recordedEvents,
       unanswered: check.unanswered,
       eventsPerPayment: round((check.eventsTotal - eventsBefore) / Math.max(1, check.recordedEvents), 2),
+      inOneTransaction: check.inOneTransaction,
+      transactionsPerPayment: check.transactionsPerPayment,
       oursRuns: runs.a.map((r) => round(r.requestsPerSec)),
       p99Runs: runs.a.map((r) => r.p99Ms),
       anchorRuns: runs.b.map((r) => round(r.eventsPerSec)),
@@ -336,7 +365,8 @@ async function runMode(ctx: BenchContext, mode: Mode, o: Options, emmett: Emmett
     ctx.log(
       `[${mode}] median ${figures.requestsPerSec} req/s, p99 ${figures.p99Ms} ms; emmett ${formatRate(figures.anchorValue)}; ratio ${figures.ratio}; ` +
         `${payments.ok.size} payments answered 2xx, ${check.recordedEvents} DisbursementRecorded (${check.unanswered} in flight at a run's end), ` +
-        `${figures.eventsPerPayment} events per payment`,
+        `${figures.eventsPerPayment} events per payment, ${figures.inOneTransaction * 100}% in one transaction, ` +
+        `${figures.transactionsPerPayment} transactions per payment`,
     );
     const failures: string[] = [];
     if (figures.non2xx + figures.errors + figures.timeouts > 0) {
@@ -384,6 +414,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     recordedEvents: main.recordedEvents,
     unansweredRecorded: main.unanswered,
     eventsPerPayment: main.eventsPerPayment,
+    inOneTransaction: main.inOneTransaction,
+    transactionsPerPayment: main.transactionsPerPayment,
     oursRuns: main.oursRuns,
     p99Runs: main.p99Runs,
     anchorRuns: main.anchorRuns,
@@ -398,6 +430,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
             non2xx: nowait.non2xx,
             payments: nowait.ok,
             recordedEvents: nowait.recordedEvents,
+            inOneTransaction: nowait.inOneTransaction,
+            transactionsPerPayment: nowait.transactionsPerPayment,
             oursRuns: nowait.oursRuns,
             anchorRuns: nowait.anchorRuns,
             loadAvgRuns: nowait.loadAvg,
