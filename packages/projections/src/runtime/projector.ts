@@ -88,7 +88,7 @@ export class Projector {
           lowestAfter = lowest([lowestAfter, state.checkpoint].filter(Boolean) as GlobalCheckpoint[]);
           continue;
         }
-        const mine = events.filter((e) => compareCheckpoints(e, state.checkpoint) > 0);
+        const mine = pastCheckpoint(events, state.checkpoint);
         let reached = state.checkpoint;
         if (mine.length > 0) {
           const done = await this.applyGuarded(trx, projection, schema, mine);
@@ -149,7 +149,7 @@ export class Projector {
         const { held, state } = await openApply(trx, schema, lease.heldCondition(), asyncCommit);
         if (!held) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
         if (state.status !== "running") return { applied: 0, reached: undefined };
-        const mine = events.filter((e) => compareCheckpoints(e, state.checkpoint) > 0);
+        const mine = pastCheckpoint(events, state.checkpoint);
         const last = mine[mine.length - 1];
         if (!last) return { applied: 0, reached: state.checkpoint };
         await projection.applyBatch(trx, mine);
@@ -167,7 +167,7 @@ export class Projector {
       if (!(await lease.checkWithin(trx))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
       const state = await readCheckpoint(trx, schema, true);
       if (state.status !== "running") return { applied: 0, reached: undefined };
-      const mine = events.filter((e) => compareCheckpoints(e, state.checkpoint) > 0);
+      const mine = pastCheckpoint(events, state.checkpoint);
       if (mine.length === 0) return { applied: 0, reached: state.checkpoint };
       const done = await this.applyGuarded(trx, projection, schema, mine);
       // A projection that stopped on a poison event in this batch is no longer running.
@@ -237,6 +237,13 @@ export class Projector {
       return (error as Error)?.message ?? String(error);
     }
   }
+}
+
+/** The events of a batch (in log order) past `checkpoint`: usually all of them, without a copy. */
+function pastCheckpoint(events: readonly RecordedEvent[], checkpoint: GlobalCheckpoint): readonly RecordedEvent[] {
+  const first = events[0];
+  if (first === undefined || compareCheckpoints(first, checkpoint) > 0) return events;
+  return events.filter((e) => compareCheckpoints(e, checkpoint) > 0);
 }
 
 function lowest(checkpoints: readonly GlobalCheckpoint[]): GlobalCheckpoint | undefined {
