@@ -26,6 +26,11 @@ export interface PostgresEventStoreOptions extends ValidationOptions {
   maxBatch?: number;
   /** Batch retries after a deadlock or serialization failure. */
   maxRetries?: number;
+  /**
+   * How soon a waiter looks again at events committed behind an older open transaction that is
+   * not an append (a projector's read-model write), since nothing wakes it when that one ends.
+   */
+  horizonRecheckMs?: number;
 }
 
 /** Every column as text, so decoding is ours: no per-row jsonb or timestamptz parser of pg's. */
@@ -116,19 +121,22 @@ export class PostgresEventStore implements EventStore {
 
   async waitForEvents(after: GlobalCheckpoint, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     await this.notifications.ensureListening();
+    // Captured before looking: a commit after this point wakes the wait below, however fast.
     const generation = this.notifications.generation;
-    const { rows } = await sql<{ found: boolean }>`
-      select exists (
-        select 1 from events
+    // The first event after `after` in the global order, and whether readAll would return it now.
+    const { rows } = await sql<{ visible: boolean | null }>`
+      select (
+        select transaction_id < pg_snapshot_xmin(pg_current_snapshot()) from events
         where (transaction_id, position) > (${after.transactionId.toString()}::xid8, ${after.position.toString()}::bigint)
-      ) as found`.execute(this.db);
-    if (rows[0]?.found) {
-      // Committed but still behind an older open transaction: no new notification will
-      // come when that one ends, so look again shortly instead of waiting for one.
-      await sleep(Math.min(10, timeoutMs), signal);
-      return;
-    }
-    await this.notifications.waitForChange(generation, timeoutMs, signal);
+        order by transaction_id, position limit 1
+      ) as visible`.execute(this.db);
+    const visible = rows[0]?.visible ?? null;
+    if (visible === true) return;
+    // Nothing yet: the next commit wakes us (this process's at once, others' by NOTIFY).
+    // Committed but behind an older open transaction: when that one is an append it wakes us
+    // as it commits; any other (a projector's read-model write) does not, so look again soon.
+    const wait = visible === null ? timeoutMs : Math.min(this.options.horizonRecheckMs ?? 10, timeoutMs);
+    await this.notifications.waitForChange(generation, wait, signal);
   }
 
   async close(): Promise<void> {
@@ -179,18 +187,4 @@ function toRecorded(row: EventRowOut): RecordedEvent {
     metadata: JSON.parse(row.metadata_json) as Record<string, unknown>,
     recordedAt: new Date(Number(row.recorded_ms)),
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
