@@ -1,6 +1,7 @@
 import { foldSubtrees, HASH_SIZE, perfectSubtreeRoot } from "./merkle-hash.js";
-import { assertTreeNumber } from "./tree-node.js";
+import { innerRoot, tileInnerHashes } from "./tile-inner.js";
 import { TILE_HEIGHT, TILE_WIDTH, type Tile, type TileId, type TileStore } from "./tile-store.js";
+import { assertTreeNumber } from "./tree-node.js";
 
 /**
  * The right edge of a tiled tree: for each tile level, the bottom row of its last,
@@ -84,11 +85,12 @@ export function appendLeaves(edge: TileEdge, leafHashes: readonly Uint8Array[]):
     counts[level] = counts[level]! + 1;
     grown.add(level);
     if (width + 1 === TILE_WIDTH) {
-      tiles.push({ level, index: counts[level]! / TILE_WIDTH - 1, hashes: row.slice() });
+      const inner = tileInnerHashes(row);
+      tiles.push({ level, index: counts[level]! / TILE_WIDTH - 1, hashes: row.slice(), inner });
       widths[level] = 0;
       grown.delete(level);
       // A full tile's root is one bottom-row hash of the tile level above.
-      push(level + 1, perfectSubtreeRoot(row, 0, TILE_WIDTH));
+      push(level + 1, innerRoot(inner).slice());
     }
   };
   for (const hash of leafHashes) push(0, hash);
@@ -96,7 +98,8 @@ export function appendLeaves(edge: TileEdge, leafHashes: readonly Uint8Array[]):
   ensureLevel(edge.rows.length - 1);
   for (const level of [...grown].sort((a, b) => a - b)) {
     const index = Math.floor(counts[level]! / TILE_WIDTH);
-    tiles.push({ level, index, hashes: rows[level]!.slice(0, widths[level]! * HASH_SIZE) });
+    const hashes = rows[level]!.slice(0, widths[level]! * HASH_SIZE);
+    tiles.push({ level, index, hashes, inner: tileInnerHashes(hashes) });
   }
   const size = edge.size + leafHashes.length;
   const newRows: Uint8Array[] = [];

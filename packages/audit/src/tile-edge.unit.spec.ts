@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { MemoryTileStore } from "./memory-tile-store.js";
+import { HASH_SIZE } from "./merkle-hash.js";
 import { treeRoot } from "./proofs.js";
-import { referenceRoot, testLeaves } from "./reference-tree.spec-helpers.js";
+import { ReferenceTree, referenceRoot, testLeaves } from "./reference-tree.spec-helpers.js";
 import { appendLeaves, EMPTY_EDGE, edgeRoot, loadTileEdge, type TileEdge } from "./tile-edge.js";
 import { TileHashReader } from "./tile-hash-reader.js";
-import type { Tile } from "./tile-store.js";
+import { innerIndex } from "./tile-inner.js";
+import { TILE_HEIGHT, TILE_WIDTH, type Tile } from "./tile-store.js";
 import { toHex } from "./verify/bytes.js";
 
 async function sealInBatches(leaves: readonly Uint8Array[], batch: number) {
@@ -89,5 +91,27 @@ describe("tiled tree appender", () => {
 
   it("refuses leaf hashes of the wrong size", () => {
     expect(() => appendLeaves(EMPTY_EDGE, [new Uint8Array(31)])).toThrow(RangeError);
+  });
+});
+
+describe("tile inner hashes", () => {
+  const leaves = testLeaves(600);
+  const reference = new ReferenceTree(leaves);
+
+  it("given full and partial tiles, then every stored inner hash is the reference subtree's and the rest are zeros", () => {
+    const written = appendLeaves(EMPTY_EDGE, leaves).tiles.filter((t) => t.level === 0);
+    expect(written.map((t) => t.hashes.length / HASH_SIZE)).toEqual([256, 256, 88]);
+    for (const tile of written) {
+      const width = tile.hashes.length / HASH_SIZE;
+      for (let height = 1; height <= TILE_HEIGHT; height++) {
+        for (let j = 0; j < TILE_WIDTH >> height; j++) {
+          const at = innerIndex(height, j) * HASH_SIZE;
+          const stored = toHex(tile.inner!.subarray(at, at + HASH_SIZE));
+          const first = tile.index * TILE_WIDTH + (j << height);
+          const expected = j < width >> height ? toHex(reference.root(first, first + 2 ** height)) : "00".repeat(HASH_SIZE);
+          expect(stored, `tile ${tile.index} height ${height} node ${j}`).toBe(expected);
+        }
+      }
+    }
   });
 });

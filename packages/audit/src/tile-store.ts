@@ -18,6 +18,8 @@ export interface TileId {
  */
 export interface Tile extends TileId {
   readonly hashes: Uint8Array;
+  /** The hashes above the row (tileInnerHashes), when the writer computed them: what a proof reads. */
+  readonly inner?: Uint8Array;
 }
 
 /**

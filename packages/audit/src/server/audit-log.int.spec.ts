@@ -2,20 +2,23 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { canonicalEventBytes } from "../canonical-json.js";
 import { leafHash, syncNodeHasher } from "../merkle-hash.js";
+import { inclusionPlan } from "../proofs.js";
+import { ReferenceTree } from "../reference-tree.spec-helpers.js";
 import { appendLeaves, EMPTY_EDGE, edgeRoot } from "../tile-edge.js";
 import { fromBase64, toBase64 } from "../verify/bytes.js";
-import { verifyCheckpointConsistency } from "../verify/checkpoint-consistency.js";
+import { canonicalJsonBytes } from "../verify/canonical-json.js";
 import { openCheckpoint } from "../verify/checkpoint.js";
+import { verifyCheckpointConsistency } from "../verify/checkpoint-consistency.js";
 import { leafHash as webLeafHash } from "../verify/hash.js";
 import { verifyInclusion } from "../verify/inclusion.js";
 import { verifyReceipt } from "../verify/receipt.js";
-import { canonicalJsonBytes } from "../verify/canonical-json.js";
 import { AuditRequestError } from "./audit-errors.js";
+import { appendEvents, ORIGIN, openSealedLog, type SealedLog } from "./audit-log.spec-helpers.js";
 import { consistencyProofFor, inclusionProofFor, latestCheckpoint } from "./audit-proofs.js";
-import { appendEvents, openSealedLog, ORIGIN, type SealedLog } from "./audit-log.spec-helpers.js";
 import { readCheckpoints, readSealedSize } from "./checkpoint-rows.js";
 import { signSealedTree } from "./checkpoint-signer.js";
 import { exportEvents } from "./export-events.js";
+import { readInclusionInputs } from "./inclusion-query.js";
 import { receiptForDisbursement } from "./receipt-for-disbursement.js";
 
 let log: SealedLog;
@@ -144,7 +147,16 @@ describe("audit log on PostgreSQL", () => {
     const { rows } = await sql<{ leaves: string }>`select count(*) as leaves from rm_audit.audit_leaves`.execute(log.database.db);
     expect(Number(rows[0]!.leaves)).toBe(events.length);
     const checkpoint = await signSealedTree(log.database.db, ORIGIN, [log.signer]);
-    const replay = appendLeaves(EMPTY_EDGE, events.map((e) => leafHash(canonicalEventBytes(e))));
+    const replayed = events.map((e) => leafHash(canonicalEventBytes(e)));
+    const replay = appendLeaves(EMPTY_EDGE, replayed);
     expect(toBase64(checkpoint!.root)).toBe(toBase64(edgeRoot(replay.edge)));
+    // The stored inner hashes of the re-sealed tiles serve the same proofs as the reference tree.
+    const reference = new ReferenceTree(replayed);
+    for (const leaf of [0, 255, 256, events.length - 6, events.length - 1]) {
+      const inputs = await readInclusionInputs(log.database.db, events[leaf]!.position, events.length);
+      expect(inclusionPlan(leaf, events.length).flat().every((n) => inputs.hashes.has(`${n.level}/${n.index}`))).toBe(true);
+      const proof = await inclusionProofFor(log.database.db, { position: events[leaf]!.position });
+      expect(proof.proof).toEqual(reference.path(leaf, 0, events.length).map(toBase64));
+    }
   });
 });

@@ -3,7 +3,8 @@ import { consistencyProof, inclusionProof } from "../proofs.js";
 import { TileHashReader } from "../tile-hash-reader.js";
 import { toBase64 } from "../verify/bytes.js";
 import { AuditRequestError } from "./audit-errors.js";
-import { readCheckpointAndLeaf, readCheckpointAt, readLatestCheckpoint, type StoredCheckpoint } from "./checkpoint-rows.js";
+import { readCheckpointAt, readLatestCheckpoint, type StoredCheckpoint } from "./checkpoint-rows.js";
+import { PrefetchedHashReader, readInclusionInputs } from "./inclusion-query.js";
 import { PostgresTileStore } from "./postgres-tile-store.js";
 
 // One reader per database handle: its tile cache is what makes repeated proofs cheap,
@@ -53,8 +54,8 @@ export async function inclusionProofFor(
   db: Kysely<any>,
   request: { position: bigint; treeSize?: number | undefined },
 ): Promise<InclusionProofResult> {
-  // One round trip for the checkpoint and the leaf; the hashes are a second (or none, when cached).
-  const { checkpoint, leafIndex } = await readCheckpointAndLeaf(db, request.position, request.treeSize);
+  // One round trip for the checkpoint, the leaf and the stored hashes of its path.
+  const { checkpoint, leafIndex, hashes } = await readInclusionInputs(db, request.position, request.treeSize);
   if (checkpoint === undefined) {
     throw request.treeSize === undefined
       ? new AuditRequestError("no_checkpoint", "no checkpoint has been signed yet")
@@ -64,7 +65,7 @@ export async function inclusionProofFor(
   if (leafIndex >= checkpoint.treeSize) {
     throw new AuditRequestError("not_covered", `the event at position ${request.position} is leaf ${leafIndex}, not in a tree of ${checkpoint.treeSize}`);
   }
-  const proof = await inclusionProof(auditReader(db), leafIndex, checkpoint.treeSize);
+  const proof = await inclusionProof(new PrefetchedHashReader(hashes, auditReader(db)), leafIndex, checkpoint.treeSize);
   return {
     position: request.position.toString(),
     leafIndex,

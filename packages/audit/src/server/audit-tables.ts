@@ -1,4 +1,4 @@
-import { type Transaction, sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 
 /** Projection name of the sealer; its tables live in schema `rm_audit`. */
 export const AUDIT_PROJECTION = "audit";
@@ -12,14 +12,18 @@ export const CHECKPOINTS_TABLE = "audit_checkpoints";
  * the schema being created (live or rebuild), so names are unqualified.
  */
 export async function createAuditTables(trx: Transaction<any>): Promise<void> {
-  // Tiles of 256 hashes (height 8); a partial tile is rewritten as it grows.
+  // Tiles of 256 hashes (height 8); a partial tile is rewritten as it grows. `inner_hashes` holds the
+  // 255 hashes above the row (tile-inner.ts), so a proof reads hashes instead of computing them.
+  // Hashes do not compress: stored uncompressed (external), a proof reads 32-byte slices.
   await sql`
     create table audit_tiles (
       level smallint not null,
       idx bigint not null,
       hashes bytea not null,
+      inner_hashes bytea,
       primary key (level, idx)
     )`.execute(trx);
+  await sql`alter table audit_tiles alter column hashes set storage external, alter column inner_hashes set storage external`.execute(trx);
   // position → leaf: what `?position=` proofs and receipts look up. One row per run of leaves
   // with consecutive positions (see leaf-runs.ts), not per event: a row and an index entry per
   // event were a large share of the sealer's write cost. first_leaf is unique (a leaf is sealed

@@ -17,7 +17,8 @@ interface Row {
   signed_at: Date;
 }
 
-const toCheckpoint = (r: Row): StoredCheckpoint => ({
+/** A checkpoint row as read. */
+export const toCheckpoint = (r: Row): StoredCheckpoint => ({
   treeSize: Number(r.tree_size),
   root: new Uint8Array(r.root.buffer, r.root.byteOffset, r.root.length),
   note: r.note,

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { generateNoteKey } from "../signed-note.js";
 import { verifyReceipt } from "../verify/receipt.js";
-import { appendEvents, openSealedLog, ORIGIN, type SealedLog } from "./audit-log.spec-helpers.js";
+import { appendEvents, ORIGIN, openSealedLog, type SealedLog } from "./audit-log.spec-helpers.js";
 import { signSealedTree } from "./checkpoint-signer.js";
 import { receiptForDisbursement } from "./receipt-for-disbursement.js";
 import { verifyLog } from "./verify-log.js";
@@ -114,6 +114,18 @@ describe("aidtrail verify catches tampering", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.mismatch.reason).toContain("tile 1/0");
+  });
+
+  it("given a stored inner hash overwritten (what proofs are served from), then it names the tile", async () => {
+    const { log } = await sealedLog();
+    // Height 1, node 3 of the first tile: a sibling on the proof path of leaves 4–7.
+    await sql`update rm_audit.audit_tiles set inner_hashes = overlay(inner_hashes placing '\\x00'::bytea from 3 * 32 + 1 for 1) where level = 0 and idx = 0`.execute(
+      log.database.db,
+    );
+    const result = await verify(log);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.mismatch.reason).toContain("inner hashes of stored tile 0/0");
   });
 
   it("given a checkpoint signed by an unknown key only, then verification refuses it", async () => {

@@ -2,7 +2,8 @@ import type { EventStore, GlobalCheckpoint, RecordedEvent } from "@aidtrail/even
 import type { Kysely } from "kysely";
 import { HASH_SIZE } from "../merkle-hash.js";
 import { appendLeaves, EMPTY_EDGE, edgeRoot, type TileEdge } from "../tile-edge.js";
-import { TILE_WIDTH, type TileId } from "../tile-store.js";
+import { innerIndex } from "../tile-inner.js";
+import { TILE_HEIGHT, TILE_WIDTH, type Tile, type TileId } from "../tile-store.js";
 import { bytesEqual, toBase64 } from "../verify/bytes.js";
 import { openCheckpoint } from "../verify/checkpoint.js";
 import { readCheckpoints, readLeafPositions, readSealedSize, type StoredCheckpoint } from "./checkpoint-rows.js";
@@ -161,26 +162,40 @@ async function compareLeaves(
   return undefined;
 }
 
-/** Compares replayed tiles (levels ≥ 1 matter here) with the stored ones, up to the sealed size. */
-async function compareTiles(
-  tiles: PostgresTileStore,
-  replayed: readonly { level: number; index: number; hashes: Uint8Array }[],
-  sealedSize: number,
-): Promise<string | undefined> {
+/**
+ * Compares replayed tiles with the stored ones, up to the sealed size: the rows of levels ≥ 1
+ * (level 0 is compared leaf by leaf), and at every level the stored inner hashes that proofs
+ * are served from, each node the stored width completes.
+ */
+async function compareTiles(tiles: PostgresTileStore, replayed: readonly Tile[], sealedSize: number): Promise<string | undefined> {
   const wanted = replayed
     .map((t) => {
       const storedCount = Math.floor(sealedSize / TILE_WIDTH ** t.level) - t.index * TILE_WIDTH;
       return { tile: t, width: Math.min(t.hashes.length / HASH_SIZE, storedCount) };
     })
-    .filter((w) => w.width > 0 && w.tile.level > 0);
+    .filter((w) => w.width > 0);
   if (wanted.length === 0) return undefined;
-  const stored = await tiles.readTiles(wanted.map((w) => w.tile));
+  const stored = await tiles.readTilesWithInner(wanted.map((w) => w.tile));
   for (const [i, { tile, width }] of wanted.entries()) {
     const bytes = width * HASH_SIZE;
     const row = stored[i];
-    if (row === undefined || row.length < bytes || !bytesEqual(row.subarray(0, bytes), tile.hashes.subarray(0, bytes))) {
-      return `stored tile ${tile.level}/${tile.index} differs from the replayed log (the tree's hashes were changed)`;
+    const differs = `stored tile ${tile.level}/${tile.index} differs from the replayed log (the tree's hashes were changed)`;
+    if (row === undefined || row.hashes.length < bytes) return differs;
+    if (tile.level > 0 && !bytesEqual(row.hashes.subarray(0, bytes), tile.hashes.subarray(0, bytes))) return differs;
+    // Tiles sealed before inner hashes were stored have none; proofs compute them from the row.
+    if (row.inner !== null && tile.inner !== undefined && !innerHashesMatch(row.inner, tile.inner, width)) {
+      return `the inner hashes of stored tile ${tile.level}/${tile.index} differ from the replayed log (the tree's hashes were changed)`;
     }
   }
   return undefined;
+}
+
+/** Whether two tiles' inner hashes agree on every node the first `width` row hashes complete. */
+function innerHashesMatch(stored: Uint8Array, replayed: Uint8Array, width: number): boolean {
+  for (let height = 1; height <= TILE_HEIGHT; height++) {
+    const from = innerIndex(height, 0) * HASH_SIZE;
+    const to = from + (width >> height) * HASH_SIZE;
+    if (stored.length < to || !bytesEqual(stored.subarray(from, to), replayed.subarray(from, to))) return false;
+  }
+  return true;
 }
