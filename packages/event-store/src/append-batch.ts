@@ -2,7 +2,7 @@ import type { Database } from "@aidtrail/db";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { WrongExpectedRevision } from "./errors.js";
 import type { AppendResult } from "./event-store.js";
-import { encodeExpected, type ValidatedAppend } from "./event-validation.js";
+import { encodeExpected, eventJson, type ValidatedAppend } from "./event-validation.js";
 
 interface BatchRow {
   append_index: number;
@@ -49,7 +49,7 @@ async function callAppendFunction(db: Kysely<Database>, fn: RawBuilder<unknown>,
   const streamIds = appends.map((r) => r.streamId);
   const expected = appends.map((r) => encodeExpected(r.expected));
   const counts = appends.map((r) => r.events.length);
-  const eventsJson = `[${appends.flatMap((r) => r.events.map((e) => e.json)).join(",")}]`;
+  const eventsJson = `[${appends.flatMap((r) => r.events.map(eventJson)).join(",")}]`;
   const { rows } = await sql<BatchRow>`
     select b.*, pg_current_xact_id()::text as transaction_id
     from ${fn}(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${eventsJson}::jsonb) b`.execute(db);

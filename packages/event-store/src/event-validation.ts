@@ -28,15 +28,21 @@ export function validateAppend(
   appendOptions: AppendOptions,
   options: ValidationOptions,
 ): { expected: ExpectedRevision; serialised: SerialisedEvent[] } {
+  const expected = checkAppend(streamId, events, appendOptions);
+  const limit = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+  const serialised = events.map((event) => serialiseEvent(event, options.registry, limit));
+  return { expected, serialised };
+}
+
+/** The checks of an append that need no event serialised: stream id, event count, expected revision. */
+export function checkAppend(streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions): ExpectedRevision {
   if (!STREAM_ID.test(streamId)) throw new InvalidAppend(`invalid stream id ${JSON.stringify(streamId)}`);
   if (events.length === 0) throw new InvalidAppend("an append needs at least one event");
   const expected = appendOptions.expectedRevision ?? "any";
   if (typeof expected === "number" && (!Number.isSafeInteger(expected) || expected < 0)) {
     throw new InvalidAppend(`expected revision must be a non-negative integer, got ${expected}`);
   }
-  const limit = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const serialised = events.map((event) => serialiseEvent(event, options.registry, limit));
-  return { expected, serialised };
+  return expected;
 }
 
 /** One validated entry of an appendMany. */
@@ -59,11 +65,18 @@ export interface SerialisedEvent {
   type: string;
   data: unknown;
   metadata: Record<string, unknown>;
-  /** JSON text of `{t, d, m}` as written. */
-  json: string;
+  /** JSON text of `data` and of `metadata` as written. */
+  dataJson: string;
+  metadataJson: string;
 }
 
-function serialiseEvent(event: NewEvent, registry: EventSchemaRegistry | undefined, limit: number): SerialisedEvent {
+/** The event as one JSON object `{t, d, m}`, the form aidtrail_append_batch takes. */
+export function eventJson(event: SerialisedEvent): string {
+  return `{"t":${JSON.stringify(event.type)},"d":${event.dataJson},"m":${event.metadataJson}}`;
+}
+
+/** One event validated against the registry and serialised, or a typed error. */
+export function serialiseEvent(event: NewEvent, registry: EventSchemaRegistry | undefined, limit: number): SerialisedEvent {
   const { type } = event;
   if (typeof type !== "string" || type.length === 0) throw new UnknownEventType(String(type));
   let data = event.data;
@@ -81,9 +94,28 @@ function serialiseEvent(event: NewEvent, registry: EventSchemaRegistry | undefin
     if ("data" in parsed) data = parsed.data;
   }
   const metadata = { ...(event.metadata ?? {}) };
-  let json: string;
+  const dataJson = stringify(data);
+  const metadataJson = stringify(metadata);
+  // JSON.stringify writes NaN and Infinity as null: refuse them instead. This walk (no cycles
+  // left) plus a plain stringify costs about two thirds of a stringify with a replacer function.
+  if (hasNonFiniteNumber(data) || hasNonFiniteNumber(metadata)) {
+    throw new InvalidAppend("event data may not contain NaN or Infinity");
+  }
+  // PostgreSQL refuses these (jsonb and text alike): better one typed refusal than a failed batch.
+  const typeJson = JSON.stringify(type);
+  if (hasUnstorableEscape(dataJson) || hasUnstorableEscape(metadataJson) || hasUnstorableEscape(typeJson)) {
+    throw new InvalidAppend("event data may not contain U+0000 or an unpaired surrogate");
+  }
+  // Bytes of `{"t":…,"d":…,"m":…}`, not characters: Chinese names take three bytes each.
+  const bytes = 16 + Buffer.byteLength(typeJson, "utf8") + Buffer.byteLength(dataJson, "utf8") + Buffer.byteLength(metadataJson, "utf8");
+  if (bytes > limit) throw new EventTooLarge(type, bytes, limit);
+  return { type, data, metadata, dataJson, metadataJson };
+}
+
+function stringify(value: unknown): string {
+  let json: string | undefined;
   try {
-    json = JSON.stringify({ t: type, d: data, m: metadata });
+    json = JSON.stringify(value);
   } catch (error) {
     // A bigint or a cycle: the caller's mistake, refused like any other bad append.
     if (error instanceof TypeError) {
@@ -95,19 +127,13 @@ function serialiseEvent(event: NewEvent, registry: EventSchemaRegistry | undefin
     }
     throw error;
   }
-  // JSON.stringify writes NaN and Infinity as null: refuse them instead. This walk (no cycles
-  // left) plus a plain stringify costs about two thirds of a stringify with a replacer function.
-  if (hasNonFiniteNumber(data) || hasNonFiniteNumber(metadata)) {
-    throw new InvalidAppend("event data may not contain NaN or Infinity");
-  }
-  // PostgreSQL's jsonb refuses these, and the refusal would fail every append of the batch.
-  if (json.includes("\\u") && UNSTORABLE_ESCAPE.test(json)) {
-    throw new InvalidAppend("event data may not contain U+0000 or an unpaired surrogate");
-  }
-  // Bytes, not characters: Chinese names take three bytes each.
-  const bytes = Buffer.byteLength(json, "utf8");
-  if (bytes > limit) throw new EventTooLarge(type, bytes, limit);
-  return { type, data, metadata, json };
+  // undefined, a function or a symbol has no JSON text at all.
+  if (json === undefined) throw new InvalidAppend("event data must be a JSON value");
+  return json;
+}
+
+function hasUnstorableEscape(json: string): boolean {
+  return json.includes("\\u") && UNSTORABLE_ESCAPE.test(json);
 }
 
 /** `\u0000` or a lone surrogate's `\udXXX` escape, where the backslash is not itself escaped. */

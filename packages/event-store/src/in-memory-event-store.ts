@@ -96,15 +96,14 @@ export class InMemoryEventStore implements EventStore {
       const stream = this.streams.get(entry.streamId) ?? [];
       const recorded = entry.events.map((event, i): RecordedEvent => {
         // A JSON round trip gives readers the same detached copies PostgreSQL would.
-        const { d, m } = JSON.parse(event.json) as { d: unknown; m: Record<string, unknown> };
         return {
           position: BigInt(this.log.length + i + 1),
           transactionId,
           streamId: entry.streamId,
           revision: stream.length + i,
           type: event.type,
-          data: d,
-          metadata: m,
+          data: JSON.parse(event.dataJson),
+          metadata: JSON.parse(event.metadataJson) as Record<string, unknown>,
           recordedAt,
         };
       });

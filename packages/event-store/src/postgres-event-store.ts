@@ -1,5 +1,6 @@
 import type { Database } from "@aidtrail/db";
 import { type Kysely, sql } from "kysely";
+import pg from "pg";
 import { appendAtomic, appendBatch, retryingTransientFailures } from "./append-batch.js";
 import type {
   AppendOptions,
@@ -12,7 +13,14 @@ import type {
   RecordedEvent,
   StreamAppend,
 } from "./event-store.js";
-import { type ValidatedAppend, type ValidationOptions, validateAppend, validateAppendMany } from "./event-validation.js";
+import { bulkAppend } from "./bulk-append.js";
+import {
+  type ValidatedAppend,
+  type ValidationOptions,
+  checkAppend,
+  validateAppend,
+  validateAppendMany,
+} from "./event-validation.js";
 import { GroupCommit } from "./group-commit.js";
 import { EVENTS_CHANNEL, PostgresNotifications } from "./postgres-notifications.js";
 
@@ -31,6 +39,11 @@ export interface PostgresEventStoreOptions extends ValidationOptions {
    * not an append (a projector's read-model write), since nothing wakes it when that one ends.
    */
   horizonRecheckMs?: number;
+  /**
+   * Appends of at least this many events go into a transaction of their own and are COPYed in
+   * while being validated, instead of joining a group commit. Default 100.
+   */
+  bulkMinEvents?: number;
 }
 
 /** Every column as text, so decoding is ours: no per-row jsonb or timestamptz parser of pg's. */
@@ -56,6 +69,8 @@ export class PostgresEventStore implements EventStore {
   private readonly writer: GroupCommit<ValidatedAppend, AppendResult>;
   private readonly notifications: PostgresNotifications;
   private readonly maxRetries: number;
+  /** Connections of the bulk path, which needs pg's own client for COPY; opened on first use. */
+  private bulk: pg.Pool | undefined;
   private notifyInFlight = false;
   private notifyAgain = false;
 
@@ -70,6 +85,12 @@ export class PostgresEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (events.length >= (this.options.bulkMinEvents ?? 100)) {
+      const expected = checkAppend(streamId, events, options);
+      const result = await bulkAppend(this.bulkPool(), streamId, expected, events, this.options);
+      this.notifyAppended();
+      return result;
+    }
     const { expected, serialised } = validateAppend(streamId, events, options, this.options);
     return this.writer.submit({ streamId, expected, events: serialised });
   }
@@ -140,7 +161,17 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.bulk?.end().catch(() => {});
     await this.notifications.close();
+  }
+
+  private bulkPool(): pg.Pool {
+    if (!this.bulk) {
+      this.bulk = new pg.Pool({ connectionString: this.options.url, max: 2, application_name: "aidtrail-bulk" });
+      // An idle connection that drops is replaced on the next connect; nothing to do here.
+      this.bulk.on("error", () => {});
+    }
+    return this.bulk;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from "../e
 import type { ValidationOptions } from "../event-validation.js";
 import { compareCheckpoints, pollAll } from "../poller.js";
 import { describeAppendMany } from "./append-many-contract.js";
+import { describeLargeAppends } from "./large-append-contract.js";
 import { counted, freshStream, lastCheckpoint, registry } from "./contract-fixtures.js";
 
 export interface ContractSubject {
@@ -149,6 +150,10 @@ export function runEventStoreContract(name: string, setup: () => Promise<Contrac
       () => store,
       (options) => subject.makeStore(options),
     );
+    describeLargeAppends(
+      () => store,
+      (options) => subject.makeStore(options),
+    );
 
     describe("validation before writing", () => {
       let strict: EventStore;
@@ -190,6 +195,7 @@ export function runEventStoreContract(name: string, setup: () => Promise<Contrac
         ["NaN", { type: "Counted", data: { n: 1, x: Number.NaN } }],
         ["Infinity in metadata", { type: "Counted", data: { n: 1 }, metadata: { nested: [1, { x: Number.POSITIVE_INFINITY }] } }],
         ["a cycle", { type: "Counted", data: cyclic }],
+        ["data that has no JSON text (undefined)", { type: "Counted", data: undefined }],
         ["U+0000 in a string", { type: "Counted", data: { n: 1, name: "张\u0000三" } }],
         ["an unpaired surrogate in a key", { type: "Counted", data: { n: 1, "k\ud800": 1 } }],
       ];
