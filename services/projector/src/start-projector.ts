@@ -45,6 +45,8 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
     projections: options.projections,
     lease,
     batchSize: options.batchSize ?? 1000,
+    // Read models are derived from the log: a batch lost in a crash is applied again, never twice.
+    asyncCommit: true,
     ...(options.log ? { log: options.log } : {}),
     ...(options.onFailed ? { onFailed: options.onFailed } : {}),
     onCommitted: (checkpoint, applied) => {

@@ -159,4 +159,23 @@ describe("projector runtime", () => {
     await drain(live);
     expect((await counts(liveSchema("counts_rebuild"), "r"))[0]).toEqual({ stream_id: "r-0", events: 21 });
   });
+
+  it("a live projector that knew a later checkpoint carries on from the one a swap brought in, applying each event once", async () => {
+    const projection = streamCountsProjection({ name: "counts_behind" });
+    const lease = new Lease("counts_behind", "test-b", 10_000);
+    await lease.tryAcquire(database.db);
+    await appendMany("b", 3, 10);
+    // A rebuild that stops before its swap: its checkpoint is the log's end now.
+    await rebuildProjections({ db: database.db, store, projections: [projection], batchSize: 7, swap: false });
+    await appendMany("b", 3, 5);
+    const live = new Projector({ db: database.db, store, projections: [projection], lease, batchSize: 4 });
+    await drain(live); // knows the later checkpoint from here on
+    // The older rebuild is swapped in behind the live projector's back.
+    await sql`alter schema ${sql.id(liveSchema("counts_behind"))} rename to counts_behind_retired`.execute(database.db);
+    await sql`alter schema ${sql.id(rebuildSchema("counts_behind"))} rename to ${sql.id(liveSchema("counts_behind"))}`.execute(database.db);
+    await appendMany("b", 3, 2);
+    await drain(live);
+    await drain(live);
+    expect((await counts(liveSchema("counts_behind"), "b")).map((r) => r.events)).toEqual([17, 17, 17]);
+  });
 });

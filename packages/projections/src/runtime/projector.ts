@@ -1,4 +1,4 @@
-import { type EventStore, type GlobalCheckpoint, type RecordedEvent, compareCheckpoints } from "@aidtrail/event-store";
+import { type EventStore, type GlobalCheckpoint, type RecordedEvent, START, compareCheckpoints } from "@aidtrail/event-store";
 import { type Kysely, type Transaction, sql } from "kysely";
 import { ensureProjectionSchema, markFailed, openApply, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
 import { type Lease, LeaseLost } from "./lease.js";
@@ -21,6 +21,12 @@ export interface ProjectorOptions {
   log?: ProjectorLog;
   /** Called after each committed batch with the lowest checkpoint of the running projections. */
   onCommitted?: (checkpoint: GlobalCheckpoint, applied: number) => void;
+  /**
+   * Live batches commit without waiting for the WAL flush (read models: a crash can lose a
+   * projection's last batch together with its checkpoint, which is then applied again from the
+   * log). Off by default: a projector whose writes must be durable once applied keeps it off.
+   */
+  asyncCommit?: boolean;
   /** Called when a projection stops on a poison event. */
   onFailed?: (projection: string, position: bigint, error: string) => void;
 }
@@ -46,6 +52,7 @@ export class Projector {
   private readonly log: ProjectorLog;
   private readonly schemaOf: (p: Projection) => string;
   private prepared = false;
+  private standing: Map<Projection, GlobalCheckpoint> | undefined;
 
   constructor(private readonly options: ProjectorOptions) {
     this.log = options.log ?? silent;
@@ -62,44 +69,45 @@ export class Projector {
     this.prepared = true;
   }
 
-  /** Reads and applies one batch; the caller must hold the lease. */
+  /**
+   * Reads and applies one batch; the caller must hold the lease. Each projection applies it in
+   * a transaction of its own with its checkpoint, 3 at a time, as `applyEach` does: a live batch
+   * costs a few round trips per projection (no savepoints, no separate checkpoint reads).
+   */
   async runOnce(): Promise<BatchOutcome> {
     await this.prepare();
-    const { db, store, projections, lease } = this.options;
-    const states = await Promise.all(projections.map((p) => readCheckpoint(db, this.schemaOf(p))));
-    const running = projections.filter((_, i) => states[i]!.status === "running");
-    const after = lowest(states.filter((s) => s.status === "running").map((s) => s.checkpoint));
-    if (running.length === 0 || !after) {
-      return { applied: 0, after: after ?? { transactionId: 0n, position: 0n }, caughtUp: true };
+    const { db, store, lease } = this.options;
+    try {
+      // Where each projection stands, as its last apply transaction found it; read from the
+      // database once, and again after a failure (the lease may have changed hands meanwhile).
+      this.standing ??= await this.readStanding();
+      const after = lowest([...this.standing.values()]);
+      if (!after) return { applied: 0, after: START, caughtUp: true };
+      const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });
+      if (events.length === 0) return { applied: 0, after, caughtUp: true };
+      if (!(await lease.renew(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+      const running = [...this.standing.keys()];
+      const standing = this.standing;
+      let applied = 0;
+      await inTurns(running, 3, async (projection) => {
+        const done = await this.applyOne(projection, events, { asyncCommit: this.options.asyncCommit === true, readAfter: after });
+        applied += done.applied;
+        if (done.reached === undefined) standing.delete(projection);
+        else standing.set(projection, done.reached);
+      });
+      const reached = lowest([...standing.values()]);
+      if (reached) this.options.onCommitted?.(reached, applied);
+      return { applied, after, caughtUp: false };
+    } catch (error) {
+      this.standing = undefined;
+      throw error;
     }
-    const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });
-    if (events.length === 0) return { applied: 0, after, caughtUp: true };
+  }
 
-    let applied = 0;
-    let lowestAfter: GlobalCheckpoint | undefined;
-    await db.transaction().execute(async (trx) => {
-      if (!(await lease.holdWithin(trx))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
-      for (const projection of running) {
-        const schema = this.schemaOf(projection);
-        const state = await readCheckpoint(trx, schema, true);
-        if (state.status !== "running") continue;
-        // A checkpoint behind the window we read (a rebuild was swapped in) waits for the next batch.
-        if (compareCheckpoints(state.checkpoint, after) < 0) {
-          lowestAfter = lowest([lowestAfter, state.checkpoint].filter(Boolean) as GlobalCheckpoint[]);
-          continue;
-        }
-        const mine = pastCheckpoint(events, state.checkpoint);
-        let reached = state.checkpoint;
-        if (mine.length > 0) {
-          const done = await this.applyGuarded(trx, projection, schema, mine);
-          applied += done.applied;
-          reached = done.reached;
-        }
-        lowestAfter = lowest([lowestAfter, reached].filter(Boolean) as GlobalCheckpoint[]);
-      }
-    });
-    if (lowestAfter) this.options.onCommitted?.(lowestAfter, applied);
-    return { applied, after, caughtUp: false };
+  private async readStanding(): Promise<Map<Projection, GlobalCheckpoint>> {
+    const { db, projections } = this.options;
+    const states = await Promise.all(projections.map((p) => readCheckpoint(db, this.schemaOf(p))));
+    return new Map(projections.flatMap((p, i) => (states[i]!.status === "running" ? [[p, states[i]!.checkpoint] as const] : [])));
   }
 
   /**
@@ -137,11 +145,15 @@ export class Projector {
   async applyOne(
     projection: Projection,
     events: readonly RecordedEvent[],
-    options: { asyncCommit?: boolean } = {},
+    options: { asyncCommit?: boolean; readAfter?: GlobalCheckpoint } = {},
   ): Promise<{ applied: number; reached: GlobalCheckpoint | undefined }> {
     await this.prepare();
     const { db, lease } = this.options;
     const asyncCommit = options.asyncCommit === true;
+    // The events this projection has not applied, or none while its checkpoint is behind the
+    // point the batch was read after (a rebuild swapped in meanwhile): the next read starts there.
+    const pending = (checkpoint: GlobalCheckpoint) =>
+      options.readAfter && compareCheckpoints(checkpoint, options.readAfter) < 0 ? [] : pastCheckpoint(events, checkpoint);
     const schema = this.schemaOf(projection);
     const whole = await db
       .transaction()
@@ -149,7 +161,7 @@ export class Projector {
         const { held, state } = await openApply(trx, schema, lease.heldCondition(), asyncCommit);
         if (!held) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
         if (state.status !== "running") return { applied: 0, reached: undefined };
-        const mine = pastCheckpoint(events, state.checkpoint);
+        const mine = pending(state.checkpoint);
         const last = mine[mine.length - 1];
         if (!last) return { applied: 0, reached: state.checkpoint };
         await projection.applyBatch(trx, mine);
@@ -167,7 +179,7 @@ export class Projector {
       if (!(await lease.checkWithin(trx))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
       const state = await readCheckpoint(trx, schema, true);
       if (state.status !== "running") return { applied: 0, reached: undefined };
-      const mine = pastCheckpoint(events, state.checkpoint);
+      const mine = pending(state.checkpoint);
       if (mine.length === 0) return { applied: 0, reached: state.checkpoint };
       const done = await this.applyGuarded(trx, projection, schema, mine);
       // A projection that stopped on a poison event in this batch is no longer running.
@@ -244,6 +256,17 @@ function pastCheckpoint(events: readonly RecordedEvent[], checkpoint: GlobalChec
   const first = events[0];
   if (first === undefined || compareCheckpoints(first, checkpoint) > 0) return events;
   return events.filter((e) => compareCheckpoints(e, checkpoint) > 0);
+}
+
+/** Runs `task` for each item, at most `size` at once; waits for all, then throws the first failure. */
+async function inTurns<T>(items: readonly T[], size: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const failures: unknown[] = [];
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await task(items[i]!).catch((error: unknown) => void failures.push(error));
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  if (failures.length > 0) throw failures[0];
 }
 
 function lowest(checkpoints: readonly GlobalCheckpoint[]): GlobalCheckpoint | undefined {
