@@ -7,18 +7,7 @@ import { createPostgresPiiVault } from "../pii/pii-vault.js";
 import type { PiiVault } from "../pii/pii-vault.js";
 import { defineFundedProgram, dibaoRule, grantRule, officer, registerHouseholds, testPiiKeys } from "../testing/command-fixtures.js";
 import { allEvents, budgetFromEvents, eventsOf } from "../testing/event-queries.js";
-import type { DisbursementAnswer } from "./disbursement-answer.js";
-
-const pay = (disbursementId: string, householdId: string, programId: string, amountFen: number, period = "once") => ({
-  disbursementId,
-  householdId,
-  programId,
-  period,
-  amountFen,
-  paidOn: "2024-05-20",
-  channel: "one_card" as const,
-  reference: `ref-${disbursementId}`,
-});
+import { payment as pay, recordedAnswers as recorded, refusedWith } from "../testing/payment-fixtures.js";
 
 const PAYMENT_EVENTS = ["DisbursementInitiated", "SlotClaimed", "FundsReserved", "DisbursementRecorded"] as const;
 
@@ -32,9 +21,6 @@ function expectRecordedInOneAppend(events: readonly RecordedEvent[], id: string)
   expect(new Set(mine.map((e) => e.transactionId)).size, `${id} in one transaction`).toBe(1);
   expect(mine.map((e) => e.position)).toEqual([...mine.map((e) => e.position)].sort((a, b) => (a < b ? -1 : 1)));
 }
-
-const recorded = (answers: DisbursementAnswer[]) => answers.filter((a) => a.outcome === "recorded");
-const refusedWith = (answers: DisbursementAnswer[], code: string) => answers.filter((a) => a.outcome === "refused" && a.code === code);
 
 describe("a new payment in one multi-stream append, raced on PostgreSQL", () => {
   let database: TestDatabase;

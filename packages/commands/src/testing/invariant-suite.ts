@@ -1,30 +1,16 @@
 import type { EventStore } from "@aidtrail/event-store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CommandHandlers, createCommandHandlers } from "../command-handlers.js";
-import type { DisbursementAnswer } from "../disbursement/disbursement-answer.js";
 import type { PiiVault } from "../pii/pii-vault.js";
 import { approver, contextOf, defineFundedProgram, dibaoRule, grantRule, officer, registerHouseholds } from "./command-fixtures.js";
 import { allEvents, budgetFromEvents, eventsOf } from "./event-queries.js";
+import { payment as pay, recordedAnswers as recorded, refusedWith } from "./payment-fixtures.js";
 
 export interface InvariantSubject {
   store: EventStore;
   vault: PiiVault;
   teardown(): Promise<void>;
 }
-
-const pay = (disbursementId: string, householdId: string, programId: string, amountFen: number, period = "once") => ({
-  disbursementId,
-  householdId,
-  programId,
-  period,
-  amountFen,
-  paidOn: "2024-05-20",
-  channel: "one_card" as const,
-  reference: `ref-${disbursementId}`,
-});
-
-const recorded = (answers: DisbursementAnswer[]) => answers.filter((a) => a.outcome === "recorded");
-const refusedWith = (answers: DisbursementAnswer[], code: string) => answers.filter((a) => a.outcome === "refused" && a.code === code);
 
 /** SPEC.md invariants 1–6 raced through the command handlers; every EventStore adapter must pass. */
 export function runInvariantSuite(name: string, setup: () => Promise<InvariantSubject>): void {
