@@ -1,4 +1,4 @@
-import type { EventStore, NewEvent } from "@aidtrail/event-store";
+import type { EventStore, GlobalCheckpoint, NewEvent, RecordedEvent } from "@aidtrail/event-store";
 import { PostgresEventStore } from "@aidtrail/event-store";
 import { Lease, type Projection } from "@aidtrail/projections";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
@@ -62,4 +62,19 @@ export async function appendEvents(store: EventStore, count: number, from = 0): 
     if (appends.length === 16) await Promise.all(appends.splice(0));
   }
   await Promise.all(appends);
+}
+
+/** Every event a reader returns, page by page from the start. */
+export async function readToEnd<E extends RecordedEvent>(
+  reader: { readAll(options: { after: GlobalCheckpoint; limit: number }): Promise<E[]> },
+  limit: number,
+): Promise<E[]> {
+  const all: E[] = [];
+  let after: GlobalCheckpoint = { transactionId: 0n, position: 0n };
+  for (;;) {
+    const page = await reader.readAll({ after, limit });
+    if (page.length === 0) return all;
+    all.push(...page);
+    after = page[page.length - 1]!;
+  }
 }

@@ -1,7 +1,7 @@
 import { type GlobalCheckpoint, PostgresEventStore, type RecordedEvent, START } from "@aidtrail/event-store";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { appendEvents } from "./audit-log.spec-helpers.js";
+import { appendEvents, readToEnd } from "./audit-log.spec-helpers.js";
 import { ReadAheadStore } from "./read-ahead-store.js";
 
 let database: TestDatabase;
@@ -17,16 +17,6 @@ afterAll(async () => {
 
 const positions = (events: readonly RecordedEvent[]) => events.map((e) => e.position.toString());
 
-async function readToEnd(reader: { readAll: PostgresEventStore["readAll"] }, limit: number): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  let after: GlobalCheckpoint = START;
-  for (;;) {
-    const page = await reader.readAll({ after, limit });
-    if (page.length === 0) return all;
-    all.push(...page);
-    after = page[page.length - 1]!;
-  }
-}
 
 describe("reading ahead for the sealer", () => {
   it("given writers still appending, when batches are read ahead, then the log comes out whole, in order, each event once", async () => {

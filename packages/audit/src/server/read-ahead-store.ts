@@ -1,4 +1,5 @@
-import { type EventStore, type GlobalCheckpoint, type ReadAllOptions, type RecordedEvent, START } from "@aidtrail/event-store";
+import { type GlobalCheckpoint, type ReadAllOptions, type RecordedEvent, START } from "@aidtrail/event-store";
+import { ForwardingEventStore } from "./forwarding-event-store.js";
 
 interface Pending {
   readonly after: GlobalCheckpoint;
@@ -13,22 +14,17 @@ interface Pending {
  * same `after` and `limit` (anything else drops it): readAll never returns an event a later
  * call could place before it, so it is the prefix a fresh read would start with.
  */
-export class ReadAheadStore implements EventStore {
-  readonly #store: EventStore;
+export class ReadAheadStore extends ForwardingEventStore {
   #pending: Pending | undefined;
-
-  constructor(store: EventStore) {
-    this.#store = store;
-  }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const pending = this.#pending;
     this.#pending = undefined;
-    const events = pending !== undefined && matches(pending, options) ? await pending.events : await this.#store.readAll(options);
+    const events = pending !== undefined && matches(pending, options) ? await pending.events : await this.store.readAll(options);
     const last = events[events.length - 1];
     if (last !== undefined && options.limit !== undefined && events.length === options.limit) {
       const after = { transactionId: last.transactionId, position: last.position };
-      const ahead = this.#store.readAll({ after, limit: options.limit });
+      const ahead = this.store.readAll({ after, limit: options.limit });
       ahead.catch(() => {}); // a failed read-ahead surfaces when (if) it is served
       this.#pending = { after, limit: options.limit, events: ahead };
     }
@@ -39,22 +35,6 @@ export class ReadAheadStore implements EventStore {
   async settle(): Promise<void> {
     await this.#pending?.events.catch(() => {});
     this.#pending = undefined;
-  }
-
-  append(...args: Parameters<EventStore["append"]>) {
-    return this.#store.append(...args);
-  }
-
-  readStream(...args: Parameters<EventStore["readStream"]>) {
-    return this.#store.readStream(...args);
-  }
-
-  waitForEvents(...args: Parameters<EventStore["waitForEvents"]>) {
-    return this.#store.waitForEvents(...args);
-  }
-
-  close(): Promise<void> {
-    return this.#store.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { type GlobalCheckpoint, PostgresEventStore, type RecordedEvent, START } 
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { canonicalEventJson, canonicalEventJsonOfText } from "../canonical-json.js";
-import { appendEvents } from "./audit-log.spec-helpers.js";
+import { appendEvents, readToEnd } from "./audit-log.spec-helpers.js";
 import { TextEventStore, TextRecordedEvent } from "./text-event-store.js";
 
 let database: TestDatabase;
@@ -16,16 +16,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function readToEnd<E extends RecordedEvent>(reader: { readAll(o: { after: GlobalCheckpoint; limit: number }): Promise<E[]> }, limit: number): Promise<E[]> {
-  const all: E[] = [];
-  let after: GlobalCheckpoint = START;
-  for (;;) {
-    const page = await reader.readAll({ after, limit });
-    if (page.length === 0) return all;
-    all.push(...page);
-    after = page[page.length - 1]!;
-  }
-}
 
 describe("reading the log as text for the sealer", () => {
   it("given writers still appending, when the log is read as text, then it comes out whole, in the store's order, each event once", async () => {

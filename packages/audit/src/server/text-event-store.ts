@@ -1,6 +1,7 @@
 import type { EventMetadata, EventStore, ReadAllOptions, RecordedEvent } from "@aidtrail/event-store";
 import { type Kysely, sql } from "kysely";
 import type { AuditEventText } from "../canonical-json.js";
+import { ForwardingEventStore } from "./forwarding-event-store.js";
 
 /**
  * A recorded event read with its data and metadata as the JSON text PostgreSQL printed:
@@ -51,12 +52,11 @@ interface TextRow {
  * so an event still being committed can never be placed before one already returned).
  * Everything else goes to the wrapped store. `db` must be the event store's database.
  */
-export class TextEventStore implements EventStore {
-  readonly #store: EventStore;
+export class TextEventStore extends ForwardingEventStore {
   readonly #db: Kysely<any>;
 
   constructor(store: EventStore, db: Kysely<any>) {
-    this.#store = store;
+    super(store);
     this.#db = db;
   }
 
@@ -86,21 +86,5 @@ export class TextEventStore implements EventStore {
           new Date(Number(r.recorded_ms)),
         ),
     );
-  }
-
-  append(...args: Parameters<EventStore["append"]>) {
-    return this.#store.append(...args);
-  }
-
-  readStream(...args: Parameters<EventStore["readStream"]>) {
-    return this.#store.readStream(...args);
-  }
-
-  waitForEvents(...args: Parameters<EventStore["waitForEvents"]>) {
-    return this.#store.waitForEvents(...args);
-  }
-
-  close(): Promise<void> {
-    return this.#store.close();
   }
 }
