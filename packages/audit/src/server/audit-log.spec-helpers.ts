@@ -2,6 +2,7 @@ import type { EventStore, GlobalCheckpoint, NewEvent, RecordedEvent } from "@aid
 import { PostgresEventStore } from "@aidtrail/event-store";
 import { Lease, type Projection } from "@aidtrail/projections";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
+import { sql } from "kysely";
 import { generateNoteKey, type NoteSigner, noteSignerFromKey } from "../signed-note.js";
 import { auditSealerProjection } from "./sealer-projection.js";
 import { createSealerProjector } from "./sealer-projector.js";
@@ -37,8 +38,14 @@ export async function openSealedLog(adminUrl: string): Promise<SealedLog> {
     async seal(batchSize = 97) {
       // The projector `aidtrail start` runs, reading ahead, so every suite here seals as production does.
       const { projector, settle } = createSealerProjector({ db: database.db, store, lease, batchSize, projection });
-      for (;;) {
-        if ((await projector.runOnce()).caughtUp) return settle();
+      // On a shared server another database's open transaction can hold the snapshot horizon
+      // behind our own commits for a moment: "caught up" then comes early, so drain until the
+      // horizon has passed every event.
+      for (const giveUp = Date.now() + 60_000; ; ) {
+        const horizonPassed = await allBelowHorizon(database);
+        if ((await projector.runOnce()).caughtUp && horizonPassed) return settle();
+        if (Date.now() > giveUp) throw new Error("events stayed behind the snapshot horizon for 60 s");
+        if (!horizonPassed) await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
     async close() {
@@ -77,4 +84,11 @@ export async function readToEnd<E extends RecordedEvent>(
     all.push(...page);
     after = page[page.length - 1]!;
   }
+}
+
+/** Whether every stored event is below the snapshot horizon, so readAll returns them all. */
+async function allBelowHorizon(database: TestDatabase): Promise<boolean> {
+  const { rows } = await sql<{ behind: boolean }>`
+    select exists (select 1 from events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as behind`.execute(database.db);
+  return rows[0]?.behind === false;
 }
