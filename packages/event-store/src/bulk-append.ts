@@ -24,6 +24,8 @@ export async function bulkAppend(
 ): Promise<AppendResult> {
   const client = await pool.connect();
   const stream = client.escapeLiteral(streamId);
+  // checkAppend's id pattern has no COPY escapes today; escaping anyway keeps the row's id the locked one.
+  const streamField = copyText(streamId);
   const count = events.length;
   const limit = validation.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   let broken: Error | undefined;
@@ -48,7 +50,7 @@ export async function bulkAppend(
           let text = "";
           for (; next < end; next++) {
             const event = serialiseEvent(events[next]!, validation.registry, limit);
-            text += `${streamId}\t${current + 1 + next}\t${copyText(event.type)}\t${copyJson(event.dataJson)}\t${copyJson(event.metadataJson)}\n`;
+            text += `${streamField}\t${current + 1 + next}\t${copyText(event.type)}\t${copyJson(event.dataJson)}\t${copyJson(event.metadataJson)}\n`;
           }
           return text;
         };
