@@ -111,7 +111,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_tiles")}`.execute(db);
 
     // 2. Stages of sealing, on the first 100k events, in process (no writes).
-    const stages = await measureStages(store, new TextEventStore(store, db), Math.min(100_000, events), batchSize);
+    const stages = await measureStages(store, new TextEventStore(store), Math.min(100_000, events), batchSize);
     ctx.log(`stages (µs/event): ${JSON.stringify(stages)}`);
 
     // One signed checkpoint of the whole tree.

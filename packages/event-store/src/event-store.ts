@@ -30,6 +30,12 @@ export interface RecordedEvent<T extends string = string, D = unknown> {
   recordedAt: Date;
 }
 
+/** A recorded event whose data and metadata are still the JSON text the store holds (not parsed). */
+export interface RecordedEventText extends Omit<RecordedEvent, "data" | "metadata"> {
+  dataJson: string;
+  metadataJson: string;
+}
+
 /** Revision of the last event in the stream (0-based), or one of the symbolic forms. */
 export type ExpectedRevision = number | "no_stream" | "stream_exists" | "any";
 

@@ -11,6 +11,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  RecordedEventText,
   StreamAppend,
 } from "./event-store.js";
 import { bulkAppend } from "./bulk-append.js";
@@ -124,6 +125,18 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readAllRows(options)).map(toRecorded);
+  }
+
+  /**
+   * readAll with data and metadata left as the JSON text PostgreSQL prints: for readers that hash
+   * or forward the text and would only pay for parsing it (the audit sealer and the verifier).
+   */
+  async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
+    return (await this.readAllRows(options)).map(toRecordedText);
+  }
+
+  private async readAllRows(options: ReadAllOptions): Promise<EventRowOut[]> {
     const after = options.after ?? { transactionId: 0n, position: 0n };
     const limit = options.limit ?? 1000;
     // ORDER BY names the table's columns: an output column of the same name (as text)
@@ -137,7 +150,7 @@ export class PostgresEventStore implements EventStore {
         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       order by events.transaction_id, events.position
       limit ${limit}`.execute(this.db);
-    return rows.map(toRecorded);
+    return rows;
   }
 
   async waitForEvents(after: GlobalCheckpoint, timeoutMs: number, signal?: AbortSignal): Promise<void> {
@@ -216,6 +229,19 @@ function toRecorded(row: EventRowOut): RecordedEvent {
     type: row.type,
     data: JSON.parse(row.data_json),
     metadata: JSON.parse(row.metadata_json) as Record<string, unknown>,
+    recordedAt: new Date(Number(row.recorded_ms)),
+  };
+}
+
+function toRecordedText(row: EventRowOut): RecordedEventText {
+  return {
+    position: BigInt(row.pos),
+    transactionId: BigInt(row.tx),
+    streamId: row.stream_id,
+    revision: Number(row.rev),
+    type: row.type,
+    dataJson: row.data_json,
+    metadataJson: row.metadata_json,
     recordedAt: new Date(Number(row.recorded_ms)),
   };
 }

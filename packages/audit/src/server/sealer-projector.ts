@@ -30,7 +30,7 @@ export function createSealerProjector(options: {
   /** Read a PostgreSQL log as JSON text (TextEventStore) rather than as objects; default true. */
   readonly readText?: boolean;
 }): SealerProjector {
-  const store = new ReadAheadStore(sealerSource(options.store, options.db, options.readText ?? true));
+  const store = new ReadAheadStore(sealerSource(options.store, options.readText ?? true));
   const projector = new Projector({
     db: options.db,
     store,
@@ -42,10 +42,7 @@ export function createSealerProjector(options: {
   return { projector, settle: () => store.settle() };
 }
 
-/**
- * What the sealer and the verifier read: a PostgreSQL log as text from `db` (its database:
- * the sealer's tables live beside the events), any other store as it is.
- */
-export function sealerSource(store: EventStore, db: Kysely<any>, readText = true): EventStore {
-  return readText && store instanceof PostgresEventStore ? new TextEventStore(store, db) : store;
+/** What the sealer and the verifier read: a PostgreSQL log as text, any other store as it is. */
+export function sealerSource(store: EventStore, readText = true): EventStore {
+  return readText && store instanceof PostgresEventStore ? new TextEventStore(store) : store;
 }

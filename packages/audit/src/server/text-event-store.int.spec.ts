@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe("reading the log as text for the sealer", () => {
   it("given writers still appending, when the log is read as text, then it comes out whole, in the store's order, each event once", async () => {
-    const text = new TextEventStore(store, database.db);
+    const text = new TextEventStore(store);
     const writing = appendEvents(store, 300);
     const seen: TextRecordedEvent[] = [];
     let after: GlobalCheckpoint = START;
@@ -38,7 +38,7 @@ describe("reading the log as text for the sealer", () => {
 
   it("given the same events read as objects and as text, then every field is the same and so is every canonical text", async () => {
     const objects = await readToEnd(store, 50);
-    const texts = await readToEnd(new TextEventStore(store, database.db), 50);
+    const texts = await readToEnd(new TextEventStore(store), 50);
     expect(texts.length).toBe(objects.length);
     for (const [i, event] of objects.entries()) {
       const text = texts[i]!;

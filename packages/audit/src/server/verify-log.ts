@@ -46,7 +46,7 @@ export type LogVerification =
 export async function verifyLog(options: VerifyLogOptions): Promise<LogVerification> {
   const { db } = options;
   // A PostgreSQL log is read as text, as the sealer reads it (the same leaves, proven equal by tests).
-  const store = sealerSource(options.store, db);
+  const store = sealerSource(options.store);
   const batchSize = options.batchSize ?? 5_000;
   const sealedSize = await readSealedSize(db);
   const checkpoints = await allCheckpoints(db);
