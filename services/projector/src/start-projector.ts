@@ -21,6 +21,8 @@ export interface StartProjectorOptions {
   leaseName?: string;
   leaseTtlMs?: number;
   batchSize?: number;
+  /** Read models a batch applies at once (each a transaction and pooled connection of its own). */
+  parallelism?: number;
   onFailed?: (projection: string, position: bigint, error: string) => void;
   onCommitted?: (checkpoint: GlobalCheckpoint, applied: number) => void;
 }
@@ -45,6 +47,7 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
     projections: options.projections,
     lease,
     batchSize: options.batchSize ?? 1000,
+    ...(options.parallelism ? { parallelism: options.parallelism } : {}),
     // Read models are derived from the log: a batch lost in a crash is applied again, never twice.
     asyncCommit: true,
     ...(options.log ? { log: options.log } : {}),

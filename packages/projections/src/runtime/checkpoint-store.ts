@@ -69,25 +69,59 @@ function checkpointOf(row: CheckpointRow): ProjectionCheckpoint {
   };
 }
 
+/** A batch to apply whole: its first and last events, size, and the point it was read after. */
+export interface BatchSpan {
+  first: GlobalCheckpoint;
+  last: GlobalCheckpoint;
+  count: number;
+  readAfter?: GlobalCheckpoint | undefined;
+}
+
 /**
  * Opens an apply transaction in one round trip (a rebuild runs thousands of them): evaluates
  * `held` (the lease check), points the transaction's search_path at `schema`, commits it
- * asynchronously when asked, and reads the checkpoint for update.
+ * asynchronously when asked, and reads the checkpoint for update. Given a `span`, it also moves
+ * the checkpoint to the span's end when the whole batch is due (running, checkpoint before its
+ * first event and not behind the point it was read after) — the usual live batch — so the
+ * checkpoint costs no round trip of its own; being the apply's transaction, a failed apply
+ * undoes the move. `advanced` says whether it moved; `state` is the checkpoint before.
  */
 export async function openApply(
   trx: Transaction<any>,
   schema: string,
   held: RawBuilder<boolean>,
   asyncCommit: boolean,
-): Promise<{ held: boolean; state: ProjectionCheckpoint }> {
+  span?: BatchSpan,
+): Promise<{ held: boolean; advanced: boolean; state: ProjectionCheckpoint }> {
+  const table = sql.id(schema, "_checkpoint");
   const commit = asyncCommit ? sql`, set_config('synchronous_commit', 'off', true) as commit` : sql``;
-  const { rows } = await sql<CheckpointRow & { held: boolean }>`
-    select ${held} as held, set_config('search_path', ${schema}, true) as path ${commit},
-           transaction_id::text, position, applied, status, failed_position, error
-    from ${sql.id(schema, "_checkpoint")} for update`.execute(trx);
+  const notBehind = span?.readAfter ? sql`and (transaction_id, position) >= ${tuple(span.readAfter)}` : sql``;
+  const due = span ? sql`held and status = 'running' and (transaction_id, position) < ${tuple(span.first)} ${notBehind}` : sql`false`;
+  const last = span?.last ?? { transactionId: 0n, position: 0n };
+  const { rows } = await sql<CheckpointRow & { held: boolean; advanced: boolean }>`
+    with before as (
+      select ${held} as held, set_config('search_path', ${schema}, true) as path ${commit},
+             transaction_id, position, applied, status, failed_position, error
+      from ${table} for update
+    ), decided as (
+      select before.*, (${due}) as advanced
+      from before
+    ), moved as (
+      -- Runs whether or not it is read (a data-modifying WITH always does).
+      update ${table} set transaction_id = ${last.transactionId.toString()}::xid8, position = ${last.position.toString()},
+             applied = ${table}.applied + ${span?.count ?? 0}
+      from decided where decided.advanced
+      returning 1
+    )
+    select held, advanced, transaction_id::text, position, applied, status, failed_position, error
+    from decided`.execute(trx);
   const row = rows[0];
   if (!row) throw new Error(`projection schema ${schema} has no checkpoint row`);
-  return { held: row.held, state: checkpointOf(row) };
+  return { held: row.held, advanced: row.advanced, state: checkpointOf(row) };
+}
+
+function tuple(checkpoint: GlobalCheckpoint): RawBuilder<unknown> {
+  return sql`(${checkpoint.transactionId.toString()}::xid8, ${checkpoint.position.toString()}::bigint)`;
 }
 
 export async function writeCheckpoint(

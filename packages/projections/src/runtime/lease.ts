@@ -84,6 +84,19 @@ export class Lease {
     }
   }
 
+  /**
+   * True while the last extension is recent (within a third of the TTL): renewing then would only
+   * cost a round trip, since every apply transaction checks the lease in the database anyway.
+   */
+  get fresh(): boolean {
+    return performance.now() < this.heldUntil - (this.ttlMs * 2) / 3;
+  }
+
+  /** `renew`, skipped while the lease is `fresh`. */
+  async renewIfDue(db: Kysely<any>): Promise<boolean> {
+    return this.fresh || this.renew(db);
+  }
+
   /** Records an extension sent at `sentAt` (the server's clock started the TTL no earlier). */
   private extended(held: boolean, sentAt: number): boolean {
     this.heldUntil = held ? sentAt + this.ttlMs : 0;

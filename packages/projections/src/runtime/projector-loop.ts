@@ -43,8 +43,9 @@ export async function runProjectorLoop(options: LoopOptions): Promise<void> {
       const outcome = await projector.runOnce();
       backoff = 100;
       if (outcome.caughtUp) {
-        // Renews the lease while idle, so a quiet log does not let it expire.
-        setHeld(await lease.tryAcquire(db));
+        // Renews the lease while idle, so a quiet log does not let it expire; not after every
+        // batch (a round trip before the wait), since each apply transaction checks it anyway.
+        if (!lease.fresh) setHeld(await lease.tryAcquire(db));
         await options.waitForEvents(outcome.after, idle, signal);
       }
     } catch (error) {

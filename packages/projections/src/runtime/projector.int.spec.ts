@@ -1,11 +1,11 @@
-import { PostgresEventStore } from "@aidtrail/event-store";
+import { PostgresEventStore, START } from "@aidtrail/event-store";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { streamCountsProjection } from "../testing/stream-counts-projection.js";
 import { readCheckpoint } from "./checkpoint-store.js";
 import { projectionChecksum } from "./checksum.js";
-import { Lease } from "./lease.js";
+import { Lease, LeaseLost } from "./lease.js";
 import { liveSchema, rebuildSchema } from "./projection.js";
 import { Projector } from "./projector.js";
 import { runProjectorLoop } from "./projector-loop.js";
@@ -53,8 +53,30 @@ describe("projector runtime", () => {
     // A new instance, as after a restart: it starts from the stored checkpoint.
     await drain(new Projector({ db: database.db, store, projections: [projection], lease, batchSize: 17 }));
     expect((await counts(liveSchema("counts_a"), "a")).map((r) => r.events)).toEqual([35, 35, 35, 35]);
+    // The checkpoint moves with each batch in the batch's first statement: every event counted once, ending at the last.
+    const log = await store.readAll({ after: START, limit: 1_000 });
+    const checkpoint = await readCheckpoint(database.db, liveSchema("counts_a"));
+    expect(log).toHaveLength(140);
+    expect(checkpoint.applied).toBe(140n);
+    expect(checkpoint.checkpoint.position).toBe(log[139]!.position);
     const [status] = await projectionStatus(database.db, [projection]);
     expect(status).toMatchObject({ name: "counts_a", status: "running", lagSeconds: 0 });
+  });
+
+  it("a projector whose lease was taken over since it last renewed applies nothing and says so", async () => {
+    const projection = streamCountsProjection({ name: "counts_taken" });
+    const lease = new Lease("taken-test", "test-t", 60_000);
+    expect(await lease.tryAcquire(database.db)).toBe(true);
+    const projector = new Projector({ db: database.db, store, projections: [projection], lease });
+    await drain(projector);
+    const before = await readCheckpoint(database.db, liveSchema("counts_taken"));
+    // Another owner holds the row now, while this process still counts its lease as fresh.
+    await sql`update projector_leases set owner = 'someone-else' where name = 'taken-test'`.execute(database.db);
+    await store.append("t-0", [{ type: "Counted", data: {} }]);
+    expect(lease.fresh).toBe(true);
+    await expect(projector.runOnce()).rejects.toThrow(LeaseLost);
+    expect(await readCheckpoint(database.db, liveSchema("counts_taken"))).toEqual(before);
+    expect(await counts(liveSchema("counts_taken"), "t")).toEqual([]);
   });
 
   it("stops a projection on a poison event, applies what came before, and leaves the others running", async () => {

@@ -1,6 +1,6 @@
 import { type EventStore, type GlobalCheckpoint, type RecordedEvent, START, compareCheckpoints } from "@aidtrail/event-store";
 import { type Kysely, type Transaction, sql } from "kysely";
-import { ensureProjectionSchema, markFailed, openApply, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
+import { type BatchSpan, ensureProjectionSchema, markFailed, openApply, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
 import { type Lease, LeaseLost } from "./lease.js";
 import { type Projection, liveSchema } from "./projection.js";
 
@@ -27,6 +27,8 @@ export interface ProjectorOptions {
    * log). Off by default: a projector whose writes must be durable once applied keeps it off.
    */
   asyncCommit?: boolean;
+  /** Projections a live batch applies at once, each in a transaction (and connection) of its own; 3 by default. */
+  parallelism?: number;
   /** Called when a projection stops on a poison event. */
   onFailed?: (projection: string, position: bigint, error: string) => void;
 }
@@ -85,11 +87,11 @@ export class Projector {
       if (!after) return { applied: 0, after: START, caughtUp: true };
       const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });
       if (events.length === 0) return { applied: 0, after, caughtUp: true };
-      if (!(await lease.renew(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+      if (!(await lease.renewIfDue(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
       const running = [...this.standing.keys()];
       const standing = this.standing;
       let applied = 0;
-      await inTurns(running, 3, async (projection) => {
+      await inTurns(running, this.options.parallelism ?? 3, async (projection) => {
         const done = await this.applyOne(projection, events, { asyncCommit: this.options.asyncCommit === true, readAfter: after });
         applied += done.applied;
         if (done.reached === undefined) standing.delete(projection);
@@ -158,14 +160,15 @@ export class Projector {
     const whole = await db
       .transaction()
       .execute(async (trx) => {
-        const { held, state } = await openApply(trx, schema, lease.heldCondition(), asyncCommit);
+        // The usual batch is due whole: the first statement already moves the checkpoint past it.
+        const { held, advanced, state } = await openApply(trx, schema, lease.heldCondition(), asyncCommit, spanOf(events, options.readAfter));
         if (!held) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
         if (state.status !== "running") return { applied: 0, reached: undefined };
-        const mine = pending(state.checkpoint);
+        const mine = advanced ? events : pending(state.checkpoint);
         const last = mine[mine.length - 1];
         if (!last) return { applied: 0, reached: state.checkpoint };
         await projection.applyBatch(trx, mine);
-        await writeCheckpoint(trx, schema, last, mine.length);
+        if (!advanced) await writeCheckpoint(trx, schema, last, mine.length);
         return { applied: mine.length, reached: last };
       })
       .catch((error: unknown) => {
@@ -249,6 +252,13 @@ export class Projector {
       return (error as Error)?.message ?? String(error);
     }
   }
+}
+
+/** The span of a non-empty batch, for `openApply` to move the checkpoint over. */
+function spanOf(events: readonly RecordedEvent[], readAfter: GlobalCheckpoint | undefined): BatchSpan | undefined {
+  const first = events[0];
+  const last = events[events.length - 1];
+  return first && last ? { first, last, count: events.length, readAfter } : undefined;
 }
 
 /** The events of a batch (in log order) past `checkpoint`: usually all of them, without a copy. */
