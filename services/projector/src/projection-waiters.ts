@@ -22,6 +22,11 @@ export class ProjectionWaiters {
     });
   }
 
+  /** Callers still waiting. */
+  get pending(): number {
+    return this.waiters.size;
+  }
+
   get checkpoint(): GlobalCheckpoint {
     return this.reached;
   }

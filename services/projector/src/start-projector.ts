@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { type EventStore, type GlobalCheckpoint, compareCheckpoints } from "@aidtrail/event-store";
+import type { EventStore, GlobalCheckpoint } from "@aidtrail/event-store";
 import {
   Lease,
   type Projection,
   Projector,
   type ProjectorLog,
-  liveSchema,
-  readCheckpoint,
   runProjectorLoop,
 } from "@aidtrail/projections";
 import type { Kysely } from "kysely";
 import { ProjectionWaiters } from "./projection-waiters.js";
+import { readStoredProgress } from "./stored-progress.js";
+
+/** How often a process without the lease reads the stored checkpoints while a request waits. */
+const STORED_POLL_MS = 10;
 
 export interface StartProjectorOptions {
   db: Kysely<any>;
@@ -61,9 +63,27 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
   const controller = new AbortController();
   // Only a process without the lease needs to learn progress from the database.
   let holdsLease = false;
+  // A process that does not hold the lease learns progress from the database instead: one
+  // poller for all its waiters (not one per request), polling only while someone waits.
+  let polling = false;
+  const pollWhileWaiting = async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      while (waiters.pending > 0 && !holdsLease && !controller.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, STORED_POLL_MS));
+        const stored = await readStoredProgress(options.db, options.projections).catch(() => undefined);
+        if (stored) waiters.advance(stored);
+      }
+    } finally {
+      polling = false;
+    }
+  };
   const loop = runProjectorLoop({
     onLeaseChange: (held) => {
       holdsLease = held;
+      // Whoever waits on a lease just lost now learns progress from the new holder's checkpoints.
+      if (!held) void pollWhileWaiting();
     },
     db: options.db,
     projector,
@@ -76,31 +96,11 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
     },
     ...(options.log ? { log: options.log } : {}),
   });
-  // A process that does not hold the lease learns progress from the database instead.
-  const pollStored = async () => {
-    try {
-      const states = await Promise.all(options.projections.map((p) => readCheckpoint(options.db, liveSchema(p.name))));
-      const running = states.filter((s) => s.status === "running").map((s) => s.checkpoint);
-      const lowest = running.sort(compareCheckpoints)[0];
-      if (lowest) waiters.advance(lowest);
-    } catch {
-      // The database is away; waiters time out on their own.
-    }
-  };
   return {
     projector,
-    async waitFor(checkpoint, timeoutMs) {
+    waitFor(checkpoint, timeoutMs) {
       const waiting = waiters.waitFor(checkpoint, timeoutMs);
-      let done = false;
-      void waiting.then(() => {
-        done = true;
-      });
-      void (async () => {
-        for (let delay = 5; !done && !controller.signal.aborted; delay = Math.min(delay * 2, 100)) {
-          await new Promise((r) => setTimeout(r, delay));
-          if (!done && !holdsLease) await pollStored();
-        }
-      })();
+      if (!holdsLease) void pollWhileWaiting();
       return waiting;
     },
     async stop() {
