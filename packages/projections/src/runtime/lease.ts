@@ -1,5 +1,5 @@
-import { type Kysely, type RawBuilder, type Transaction, sql } from "kysely";
-import { isRoundTripFailure } from "./round-trip-failure.js";
+import { isDatabaseUnreachable } from "@aidtrail/db";
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 
 /** Waits between attempts to renew after a failed round trip (the pool's connect timeout comes on top). */
 const RENEW_RETRY_MS = [50, 200, 500, 1_000, 2_000];
@@ -78,7 +78,7 @@ export class Lease {
         return this.extended(rows.length === 1, sentAt);
       } catch (error) {
         const wait = RENEW_RETRY_MS[Math.min(attempt, RENEW_RETRY_MS.length - 1)]!;
-        if (!isRoundTripFailure(error) || performance.now() + wait >= this.heldUntil) throw error;
+        if (!isDatabaseUnreachable(error) || performance.now() + wait >= this.heldUntil) throw error;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

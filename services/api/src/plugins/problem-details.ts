@@ -1,8 +1,8 @@
+import { isDatabaseUnreachable } from "@aidtrail/db";
 import { DomainError } from "@aidtrail/domain";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { isDatabaseUnavailable } from "../problems/database-unavailable.js";
 import { domainErrorStatus, titleOf } from "../problems/domain-error-status.js";
 import { eventStoreRefusal } from "../problems/event-store-refusal.js";
 import { HttpProblem, type Problem, problemTypeOf } from "../problems/problem.js";
@@ -80,7 +80,7 @@ export const problemDetails = fp(
         request.log.warn({ err: error }, "the event store refused the request's events");
         return sendProblem(request, reply, refusal.status, refusal.code, error.message);
       }
-      if (isDatabaseUnavailable(error)) {
+      if (isDatabaseUnreachable(error)) {
         // One line per request while the database is away, not a stack trace each.
         request.log.warn({ error: error.message }, "database unavailable");
         reply.header("retry-after", "5");
