@@ -92,3 +92,24 @@ async function allBelowHorizon(database: TestDatabase): Promise<boolean> {
     select exists (select 1 from events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) as behind`.execute(database.db);
   return rows[0]?.behind === false;
 }
+
+/**
+ * Reads pages of `limit` until `count` events have come, while writers may still be appending:
+ * a skipped event never arrives (the test times out); a doubled one shows in the caller's comparison.
+ * Returns what was seen and the checkpoint after it.
+ */
+export async function readWhileAppending<E extends RecordedEvent>(
+  reader: { readAll(options: { after: GlobalCheckpoint; limit: number }): Promise<E[]> },
+  count: number,
+  limit: number,
+): Promise<{ seen: E[]; after: GlobalCheckpoint }> {
+  const seen: E[] = [];
+  let after: GlobalCheckpoint = { transactionId: 0n, position: 0n };
+  while (seen.length < count) {
+    const page = await reader.readAll({ after, limit });
+    seen.push(...page);
+    after = page[page.length - 1] ?? after;
+    if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { seen, after };
+}

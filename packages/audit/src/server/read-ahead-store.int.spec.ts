@@ -1,7 +1,7 @@
-import { type GlobalCheckpoint, PostgresEventStore, type RecordedEvent, START } from "@aidtrail/event-store";
+import { PostgresEventStore, type RecordedEvent, START } from "@aidtrail/event-store";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { appendEvents, readToEnd } from "./audit-log.spec-helpers.js";
+import { appendEvents, readToEnd, readWhileAppending } from "./audit-log.spec-helpers.js";
 import { ReadAheadStore } from "./read-ahead-store.js";
 
 let database: TestDatabase;
@@ -22,16 +22,8 @@ describe("reading ahead for the sealer", () => {
   it("given writers still appending, when batches are read ahead, then the log comes out whole, in order, each event once", async () => {
     const ahead = new ReadAheadStore(store);
     const writing = appendEvents(store, 400);
-    const seen: RecordedEvent[] = [];
-    let after: GlobalCheckpoint = START;
     // Reads race the writers: batches are read ahead while their transactions still commit.
-    // A skipped event never arrives (the test times out); a doubled one fails the comparison.
-    while (seen.length < 400) {
-      const page = await ahead.readAll({ after, limit: 7 });
-      seen.push(...page);
-      after = page[page.length - 1] ?? after;
-      if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    const { seen, after } = await readWhileAppending(ahead, 400, 7);
     await writing;
     expect(await ahead.readAll({ after, limit: 7 })).toEqual([]);
     await ahead.settle();

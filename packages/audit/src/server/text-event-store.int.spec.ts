@@ -1,8 +1,8 @@
-import { type GlobalCheckpoint, PostgresEventStore, type RecordedEvent, START } from "@aidtrail/event-store";
+import { PostgresEventStore, type RecordedEvent } from "@aidtrail/event-store";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { canonicalEventJson, canonicalEventJsonOfText } from "../canonical-json.js";
-import { appendEvents, readToEnd } from "./audit-log.spec-helpers.js";
+import { appendEvents, readToEnd, readWhileAppending } from "./audit-log.spec-helpers.js";
 import { TextEventStore, TextRecordedEvent } from "./text-event-store.js";
 
 let database: TestDatabase;
@@ -21,15 +21,7 @@ describe("reading the log as text for the sealer", () => {
   it("given writers still appending, when the log is read as text, then it comes out whole, in the store's order, each event once", async () => {
     const text = new TextEventStore(store);
     const writing = appendEvents(store, 300);
-    const seen: TextRecordedEvent[] = [];
-    let after: GlobalCheckpoint = START;
-    // A skipped event never arrives (the test times out); a doubled one fails the comparison.
-    while (seen.length < 300) {
-      const page = await text.readAll({ after, limit: 7 });
-      seen.push(...page);
-      after = page[page.length - 1] ?? after;
-      if (page.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    const { seen, after } = await readWhileAppending(text, 300, 7);
     await writing;
     expect(await text.readAll({ after, limit: 7 })).toEqual([]);
     const objects = await readToEnd(store, 1000);
