@@ -1,8 +1,9 @@
-import { type EventStore, type GlobalCheckpoint, type RecordedEvent, START, compareCheckpoints } from "@aidtrail/event-store";
-import { type Kysely, type Transaction, sql } from "kysely";
+import { compareCheckpoints, type EventStore, type GlobalCheckpoint, type RecordedEvent, START } from "@aidtrail/event-store";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { type BatchSpan, ensureProjectionSchema, markFailed, openApply, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
 import { type Lease, LeaseLost } from "./lease.js";
-import { type Projection, liveSchema } from "./projection.js";
+import { liveSchema, type Projection } from "./projection.js";
+import { Slots } from "./slots.js";
 
 export interface ProjectorLog {
   info(obj: object, msg?: string): void;
@@ -73,7 +74,7 @@ export class Projector {
 
   /**
    * Reads and applies one batch; the caller must hold the lease. Each projection applies it in
-   * a transaction of its own with its checkpoint, 3 at a time, as `applyEach` does: a live batch
+   * a transaction of its own with its checkpoint, 3 at a time, as a rebuild does: a live batch
    * costs a few round trips per projection (no savepoints, no separate checkpoint reads).
    */
   async runOnce(): Promise<BatchOutcome> {
@@ -91,12 +92,20 @@ export class Projector {
       const running = [...this.standing.keys()];
       const standing = this.standing;
       let applied = 0;
-      await inTurns(running, this.options.parallelism ?? 3, async (projection) => {
-        const done = await this.applyOne(projection, events, { asyncCommit: this.options.asyncCommit === true, readAfter: after });
-        applied += done.applied;
-        if (done.reached === undefined) standing.delete(projection);
-        else standing.set(projection, done.reached);
-      });
+      const slots = new Slots(this.options.parallelism ?? 3);
+      const outcomes = await Promise.allSettled(
+        running.map((projection) =>
+          slots.run(async () => {
+            const done = await this.applyOne(projection, events, { asyncCommit: this.options.asyncCommit === true, readAfter: after });
+            applied += done.applied;
+            if (done.reached === undefined) standing.delete(projection);
+            else standing.set(projection, done.reached);
+          }),
+        ),
+      );
+      // Every projection's transaction has ended before a failure is reported.
+      const failed = outcomes.find((o) => o.status === "rejected");
+      if (failed) throw failed.reason;
       const reached = lowest([...standing.values()]);
       if (reached) this.options.onCommitted?.(reached, applied);
       return { applied, after, caughtUp: false };
@@ -113,34 +122,10 @@ export class Projector {
   }
 
   /**
-   * Applies a batch already read to each running projection in a transaction of its own,
-   * `parallelism` of them at a time, so PostgreSQL works on several while this process folds
-   * the next (rebuilds: every projection has its own schema and checkpoint, and each
-   * transaction still holds its batch together with its checkpoint). With `asyncCommit` the
-   * transactions commit without waiting for the WAL flush: a crash can lose the last ones,
-   * their checkpoints with them, so those events are applied again — never twice.
-   */
-  async applyEach(
-    events: readonly RecordedEvent[],
-    options: { parallelism?: number; asyncCommit?: boolean } = {},
-  ): Promise<{ applied: number; running: number; reached: GlobalCheckpoint | undefined }> {
-    await this.prepare();
-    const { projections } = this.options;
-    const results: Array<{ applied: number; reached: GlobalCheckpoint | undefined }> = [];
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < projections.length; i = next++) {
-        results[i] = await this.applyOne(projections[i]!, events, options);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallelism ?? 1, projections.length)) }, worker));
-    const reached = results.map((r) => r.reached).filter((r): r is GlobalCheckpoint => r !== undefined);
-    return { applied: results.reduce((n, r) => n + r.applied, 0), running: reached.length, reached: lowest(reached) };
-  }
-
-  /**
-   * A batch already read, to one projection, in one transaction with its checkpoint (`asyncCommit`
-   * as for `applyEach`); `reached` is undefined when the projection has stopped. The batch is
+   * A batch already read, to one projection, in one transaction with its checkpoint; `reached` is
+   * undefined when the projection has stopped. With `asyncCommit` the transaction commits without
+   * waiting for the WAL flush: a crash can lose it, its checkpoint with it, so those events are
+   * applied again — never twice. The batch is
    * tried whole first, in as few round trips as possible (no savepoint); only if that transaction
    * fails is it applied again under savepoints to isolate a poison event.
    */
@@ -266,17 +251,6 @@ function pastCheckpoint(events: readonly RecordedEvent[], checkpoint: GlobalChec
   const first = events[0];
   if (first === undefined || compareCheckpoints(first, checkpoint) > 0) return events;
   return events.filter((e) => compareCheckpoints(e, checkpoint) > 0);
-}
-
-/** Runs `task` for each item, at most `size` at once; waits for all, then throws the first failure. */
-async function inTurns<T>(items: readonly T[], size: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) await task(items[i]!).catch((error: unknown) => void failures.push(error));
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-  if (failures.length > 0) throw failures[0];
 }
 
 function lowest(checkpoints: readonly GlobalCheckpoint[]): GlobalCheckpoint | undefined {
