@@ -42,7 +42,10 @@ export async function appendAtomic(db: Kysely<Database>, appends: readonly Valid
     throw new WrongExpectedRevision(entry.streamId, entry.expected, Number(conflict.current_revision), conflict.append_index);
   }
   if (rows.length !== appends.length) throw new Error(`atomic append returned ${rows.length} rows for ${appends.length} appends`);
-  return rows.map(resultOf);
+  const results = rows.map(resultOf);
+  // A revision check wrote nothing of its own: its checkpoint is the call's (its last event).
+  const last = results.reduce((at, r) => (r.checkpoint.position > at.position ? r.checkpoint : at), results[0]!.checkpoint);
+  return results.map((r) => (r.positions.length === 0 ? { ...r, checkpoint: last } : r));
 }
 
 async function callAppendFunction(db: Kysely<Database>, fn: RawBuilder<unknown>, appends: readonly ValidatedAppend[]): Promise<BatchRow[]> {

@@ -86,6 +86,9 @@ export interface EventStore {
    * A stream may appear in several entries; a later entry's expectedRevision is checked against the revision
    * the earlier entries left. On any conflict nothing is written and WrongExpectedRevision is thrown naming
    * the first conflicting entry's streamId (and its entryIndex). Returns one AppendResult per entry.
+   * An entry without events is a revision check: nothing is written to its stream, but the call
+   * fails unless the stream is at that expectedRevision ("any" is refused) when the others are written;
+   * its result has the stream's revision, no positions and the call's checkpoint.
    * Optional: adapters without multi-stream transactions (EventStoreDB/KurrentDB) leave it out.
    */
   appendMany?(entries: readonly StreamAppend[]): Promise<AppendResult[]>;

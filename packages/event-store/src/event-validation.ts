@@ -38,6 +38,10 @@ export function validateAppend(
 export function checkAppend(streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions): ExpectedRevision {
   if (!STREAM_ID.test(streamId)) throw new InvalidAppend(`invalid stream id ${JSON.stringify(streamId)}`);
   if (events.length === 0) throw new InvalidAppend("an append needs at least one event");
+  return checkExpected(appendOptions);
+}
+
+function checkExpected(appendOptions: AppendOptions): ExpectedRevision {
   const expected = appendOptions.expectedRevision ?? "any";
   if (typeof expected === "number" && (!Number.isSafeInteger(expected) || expected < 0)) {
     throw new InvalidAppend(`expected revision must be a non-negative integer, got ${expected}`);
@@ -52,10 +56,21 @@ export interface ValidatedAppend {
   events: SerialisedEvent[];
 }
 
-/** Every entry validated and serialised before any is written: one bad event refuses them all. */
+/**
+ * Every entry validated and serialised before any is written: one bad event refuses them all.
+ * An entry without events is a revision check (the stream must be at its expected revision when
+ * the others are written), so "any" makes no sense there and is refused.
+ */
 export function validateAppendMany(entries: readonly StreamAppend[], options: ValidationOptions): ValidatedAppend[] {
   if (entries.length === 0) throw new InvalidAppend("appendMany needs at least one entry");
+  if (entries.every((entry) => entry.events.length === 0)) throw new InvalidAppend("appendMany needs at least one event");
   return entries.map((entry) => {
+    if (entry.events.length === 0) {
+      if (!STREAM_ID.test(entry.streamId)) throw new InvalidAppend(`invalid stream id ${JSON.stringify(entry.streamId)}`);
+      const expected = checkExpected(entry);
+      if (expected === "any") throw new InvalidAppend(`the revision check of ${entry.streamId} needs an expected revision other than "any"`);
+      return { streamId: entry.streamId, expected, events: [] };
+    }
     const { expected, serialised } = validateAppend(entry.streamId, entry.events, entry, options);
     return { streamId: entry.streamId, expected, events: serialised };
   });

@@ -109,15 +109,17 @@ export class InMemoryEventStore implements EventStore {
       });
       this.log.push(...recorded);
       this.streams.set(entry.streamId, [...stream, ...recorded]);
-      const last = recorded[recorded.length - 1]!;
+      const last = recorded[recorded.length - 1];
       return {
-        nextRevision: last.revision,
+        nextRevision: stream.length + recorded.length - 1,
         positions: recorded.map((e) => e.position),
-        checkpoint: { transactionId, position: last.position },
+        checkpoint: { transactionId, position: last?.position ?? 0n },
       };
     });
     this.wakeups.wake();
-    return results;
+    // A revision check wrote nothing of its own: its checkpoint is the call's (its last event).
+    const callCheckpoint = { transactionId, position: this.log[this.log.length - 1]!.position };
+    return results.map((r) => (r.positions.length === 0 ? { ...r, checkpoint: callCheckpoint } : r));
   }
 }
 

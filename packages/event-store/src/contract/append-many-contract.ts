@@ -69,6 +69,71 @@ export function describeAppendMany(getStore: () => EventStore, makeStore: (optio
       expect(error).toMatchObject({ streamId: t, entryIndex: 1, expected: "no_stream", actual: 0 });
     });
 
+    describe("an entry without events is a revision check", () => {
+      it("passes when its stream is at the revision, writes nothing to it, and answers with the call's checkpoint", async () => {
+        const [checked, missing, written] = [freshStream(), freshStream(), freshStream()];
+        await store.append(checked, [counted(1), counted(2)], { expectedRevision: "no_stream" });
+        const results = await appendMany([
+          { streamId: checked, events: [], expectedRevision: 1 },
+          { streamId: missing, events: [], expectedRevision: "no_stream" },
+          { streamId: written, events: [counted(3)], expectedRevision: "no_stream" },
+          { streamId: written, events: [], expectedRevision: 0 }, // sees the entry before it
+        ]);
+        expect(results.map((r) => r.nextRevision)).toEqual([1, -1, 0, 0]);
+        expect(results.map((r) => r.positions.length)).toEqual([0, 0, 1, 0]);
+        for (const r of results) expect(r.checkpoint).toEqual(results[2]!.checkpoint);
+        expect(numbers(await store.readStream(checked))).toEqual([1, 2]);
+        expect(await store.readStream(missing)).toEqual([]);
+        // The checked stream's revision is unchanged: its next append expects 1.
+        expect((await store.append(checked, [counted(4)], { expectedRevision: 1 })).nextRevision).toBe(2);
+      });
+
+      it("fails the whole call when its stream moved, naming the check", async () => {
+        const [checked, written] = [freshStream(), freshStream()];
+        await store.append(checked, [counted(1), counted(2)], { expectedRevision: "no_stream" });
+        const error = await expectRefusedLeavingAsBefore([
+          { streamId: written, events: [counted(3)], expectedRevision: "no_stream" },
+          { streamId: checked, events: [], expectedRevision: 0 },
+        ]);
+        expect(error).toBeInstanceOf(WrongExpectedRevision);
+        expect(error).toMatchObject({ streamId: checked, entryIndex: 1, expected: 0, actual: 1 });
+      });
+
+      it("racing appends to the checked stream: every success was checked against the revision it committed after", async () => {
+        const checked = freshStream("checked");
+        await store.append(checked, [counted(-1)], { expectedRevision: "no_stream" });
+        const successes: Array<{ expected: number; position: bigint }> = [];
+        let refused = 0;
+        const checker = async (w: number) => {
+          for (let k = 0; k < 20; k++) {
+            const [last] = await store.readStream(checked, { direction: "backwards", limit: 1 });
+            const expected = last!.revision;
+            try {
+              const [, own] = await appendMany([
+                { streamId: checked, events: [], expectedRevision: expected },
+                { streamId: freshStream(`own-${w}`), events: [counted(k)], expectedRevision: "no_stream" },
+              ]);
+              successes.push({ expected, position: own!.positions[0]! });
+            } catch (error) {
+              if (!(error instanceof WrongExpectedRevision)) throw error;
+              refused++;
+            }
+          }
+        };
+        const mover = async () => {
+          for (let k = 0; k < 30; k++) await store.append(checked, [counted(k)], { expectedRevision: "any" });
+        };
+        await Promise.all([checker(0), checker(1), checker(2), checker(3), mover()]);
+        const moves = await store.readStream(checked);
+        expect(moves).toHaveLength(31);
+        expect(successes.length).toBeGreaterThan(0);
+        // Appends to the checked stream are serialised with the checks: exactly `expected + 1` of
+        // its events come before the checked call's own event in the global order.
+        for (const s of successes) expect(moves.filter((e) => e.position < s.position)).toHaveLength(s.expected + 1);
+        expect(successes.length + refused).toBe(80);
+      });
+    });
+
     describe("all or nothing when any entry conflicts", () => {
       const conflicts: Array<[string, (existing: string, missing: string) => StreamAppend, number]> = [
         ["a stale number", (existing) => ({ streamId: existing, events: [counted(9)], expectedRevision: 0 }), 1],
@@ -110,7 +175,7 @@ export function describeAppendMany(getStore: () => EventStore, makeStore: (optio
         ["data that fails its schema", { streamId: "x", events: [{ type: "Counted", data: { n: 1.5 } }], expectedRevision: "any" }, EventSchemaViolation],
         ["an oversized event", { streamId: "x", events: [{ type: "Counted", data: { n: 1, pad: "户".repeat(200) } }], expectedRevision: "any" }, EventTooLarge],
         ["U+0000 in a string", { streamId: "x", events: [{ type: "Counted", data: { n: 1, s: "\u0000" } }], expectedRevision: "any" }, InvalidAppend],
-        ["an entry without events", { streamId: "x", events: [], expectedRevision: "any" }, InvalidAppend],
+        ["an entry without events that checks nothing (\"any\")", { streamId: "x", events: [], expectedRevision: "any" }, InvalidAppend],
         ["an invalid stream id", { streamId: "bad stream id", events: [counted(1)], expectedRevision: "any" }, InvalidAppend],
       ];
       for (const [what, template, errorType] of invalid) {
@@ -128,8 +193,10 @@ export function describeAppendMany(getStore: () => EventStore, makeStore: (optio
         });
       }
 
-      it("refuses an empty list of entries", async () => {
+      it("refuses an empty list of entries, and one of revision checks only", async () => {
         expect(await strict.appendMany!([]).catch((e: unknown) => e)).toBeInstanceOf(InvalidAppend);
+        const checksOnly = [{ streamId: freshStream(), events: [], expectedRevision: "no_stream" as const }];
+        expect(await strict.appendMany!(checksOnly).catch((e: unknown) => e)).toBeInstanceOf(InvalidAppend);
       });
     });
 
