@@ -29,11 +29,11 @@ export async function recordDisbursement(
   if (!parsed.success) throw new InputsInvalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const request = parsed.data;
   const hash = requestHash(request);
+  const atOnce = await recordInOneAppend(writer, request, hash, ctx);
+  if (atOnce !== null) return atOnce;
   // Read what the payment is assessed on while the initiating append is in flight: one round trip less.
   const context = process.readContext(request);
   context.catch(() => {}); // awaited in process.run; unused when initiating refuses or the payment is decided
-  const atOnce = await recordInOneAppend(writer, request, hash, context, ctx);
-  if (atOnce !== null) return atOnce;
   await writer.write(streamIds.disbursement(request.disbursementId), disbursementAggregate, (v) =>
     decideDisbursement({ type: "InitiateDisbursement", data: { request, requestHash: hash, actor: ctx.actor } }, v.state).map((e) => ({
       ...e,

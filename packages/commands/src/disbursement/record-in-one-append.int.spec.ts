@@ -137,6 +137,49 @@ describe("a new payment in one multi-stream append, raced on PostgreSQL", () => 
     expect(await budgetFromEvents(store, "slot-dibao")).toMatchObject({ heldFen: 21 * 95_000 });
   });
 
+  describe("the household is decided on as this process last saw it, and the append checks its revision", () => {
+    const exit = async (by: CommandHandlers, householdId: string) => {
+      await by.changeHouseholdStatus({ householdId, to: "pre_exit", reason: "income", effectiveOn: "2023-10-01" }, officer());
+      await by.changeHouseholdStatus({ householdId, to: "exited", reason: "verified", effectiveOn: "2023-12-31" }, officer());
+    };
+
+    it("a household another process exited after this one cached it is refused, not paid on the stale state", async () => {
+      const [h] = await registerHouseholds(handlers, "stale", 1, 6_000);
+      await defineFundedProgram(handlers, "stale-dibao", dibaoRule, 100 * 95_000);
+      expect(await handlers.recordDisbursement(pay("stale-d1", h!, "stale-dibao", 95_000, "2024-01"), officer())).toMatchObject({ outcome: "recorded" });
+      await exit(process(), h!); // `handlers` still holds the household as eligible
+      expect(await handlers.recordDisbursement(pay("stale-d2", h!, "stale-dibao", 95_000, "2024-02"), officer())).toMatchObject({
+        outcome: "refused",
+        code: "household_not_eligible",
+      });
+      const events = await allEvents(store);
+      expect(eventsOf(events, "FundsReserved", "stale-d2")).toHaveLength(0);
+      expect(eventsOf(events, "DisbursementRecorded", "stale-d2")).toHaveLength(0);
+      // A household change that keeps it eligible only costs a re-read: the next payment is recorded.
+      const [other] = await registerHouseholds(handlers, "moved", 1, 6_100);
+      await handlers.recordDisbursement(pay("moved-d1", other!, "stale-dibao", 95_000, "2024-01"), officer());
+      await process().changeHouseholdStatus({ householdId: other!, to: "pre_exit", reason: "income", effectiveOn: "2024-06-01" }, officer());
+      expect(await handlers.recordDisbursement(pay("moved-d2", other!, "stale-dibao", 95_000, "2024-02"), officer())).toMatchObject({ outcome: "recorded" });
+    });
+
+    it("11 payments of one household at once while another process exits it: none recorded after the exit, the rest refused", async () => {
+      const [h] = await registerHouseholds(handlers, "race-exit", 1, 6_200);
+      await defineFundedProgram(handlers, "race-dibao", dibaoRule, 100 * 95_000);
+      await handlers.recordDisbursement(pay("race-d01", h!, "race-dibao", 95_000, "2024-01"), officer()); // cached here
+      const months = Array.from({ length: 11 }, (_, i) => String(i + 2).padStart(2, "0"));
+      const [answers] = await Promise.all([
+        Promise.all(months.map((m) => handlers.recordDisbursement(pay(`race-d${m}`, h!, "race-dibao", 95_000, `2024-${m}`), officer()))),
+        exit(process(), h!),
+      ]);
+      const events = await allEvents(store);
+      const exited = events.find((e) => e.type === "HouseholdStatusChanged" && e.streamId.endsWith(h!) && (e.data as { to: string }).to === "exited")!;
+      for (const a of recorded(answers)) expect(eventsOf(events, "DisbursementRecorded", a.disbursementId)[0]!.position).toBeLessThan(exited.position);
+      expect(recorded(answers).length + refusedWith(answers, "household_not_eligible").length).toBe(11);
+      const paid = new Set(recorded(answers).map((a) => a.disbursementId));
+      for (const m of months) if (!paid.has(`race-d${m}`)) expect(eventsOf(events, "FundsReserved", `race-d${m}`)).toHaveLength(0);
+    });
+  });
+
   it("a mix at once — new payments, retries, another body, an exited household, a slot freed by a reversal — near an exhausted budget", async () => {
     const households = await registerHouseholds(handlers, "mix", 30, 5_000);
     await defineFundedProgram(handlers, "mix-grant", grantRule, 20 * 10_000);

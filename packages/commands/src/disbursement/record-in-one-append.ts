@@ -12,7 +12,14 @@ import {
   initialSlotState,
   streamIds,
 } from "@aidtrail/domain";
-import { disbursementAggregate, programAggregate, slotAggregate } from "../aggregates/domain-aggregates.js";
+import {
+  disbursementAggregate,
+  householdAggregate,
+  loanAggregate,
+  programAggregate,
+  slotAggregate,
+  stakeAggregate,
+} from "../aggregates/domain-aggregates.js";
 import type { Aggregate } from "../aggregates/aggregate.js";
 import type { Companion, Decision } from "../aggregates/joint-append.js";
 import { CompanionConflict, type StreamWriter } from "../aggregates/stream-writer.js";
@@ -33,18 +40,18 @@ export async function recordInOneAppend(
   writer: StreamWriter,
   request: DisbursementRequest,
   requestHash: string,
-  context: Promise<DisbursementContext>,
   ctx: CommandContext,
 ): Promise<DisbursementAnswer | null> {
   if (!writer.canWriteJointly) return null;
   const paymentStream = streamIds.disbursement(request.disbursementId);
   if (existsHere(writer, paymentStream, disbursementAggregate)) return null;
-  const read = await context;
+  const { context: seen, checks } = await contextAsSeen(writer, request);
   // The assessment is made again on the program as the group finds it; this one only filters
-  // out refusals early, so they do not make the group re-read the program.
+  // out refusals early, so they do not make the group re-read the program. A refusal is never
+  // answered from what this process saw: the saga reads the inputs fresh and decides it.
   let slotKey: string | null;
   try {
-    slotKey = assessDisbursement(request, read).slotKey;
+    slotKey = assessDisbursement(request, seen).slotKey;
   } catch (error) {
     if (error instanceof DomainError) return null;
     throw error;
@@ -52,7 +59,7 @@ export async function recordInOneAppend(
   if (slotKey !== null && existsHere(writer, streamIds.slot(slotKey), slotAggregate)) return null;
   try {
     await writer.writeJointly(streamIds.program(request.programId), programAggregate, (program) =>
-      paymentInOneAppend(request, requestHash, { ...read, program }, ctx),
+      paymentInOneAppend(request, requestHash, { ...seen, program }, checks, ctx),
     );
   } catch (error) {
     // A companion that exists (a retry, a taken slot) or a refusal on the program as it stands:
@@ -63,13 +70,44 @@ export async function recordInOneAppend(
   return answerOf((await writer.lastSeen(paymentStream, disbursementAggregate)).state);
 }
 
+/**
+ * The payment's inputs as this process last saw them (read only the first time), each with a
+ * revision check for the append: it stores nothing unless the household (stake, loan) is still at
+ * the revision decided on when it commits, which is as fresh as reading it after the request came
+ * in, without the round trip. A check that fails (another process changed the household) drops
+ * the payment to the saga, which reads it again. The program needs no check: the group decides on
+ * it again and appends to it at its revision.
+ */
+async function contextAsSeen(writer: StreamWriter, request: DisbursementRequest): Promise<{ context: DisbursementContext; checks: Companion[] }> {
+  const checks: Companion[] = [];
+  const seen = async <S>(streamId: string, aggregate: Aggregate<S>): Promise<S> => {
+    const { state, revision } = await writer.lastSeen(streamId, aggregate);
+    checks.push({ streamId, aggregate: aggregate as Aggregate<unknown>, events: [], expectedRevision: revision === -1 ? "no_stream" : revision });
+    return state;
+  };
+  const inputs = request.inputs;
+  const [household, program, stake, loan] = await Promise.all([
+    seen(streamIds.household(request.householdId), householdAggregate),
+    writer.lastSeen(streamIds.program(request.programId), programAggregate),
+    inputs?.kind === "enterprise_dividend" ? seen(streamIds.stake(inputs.stakeId), stakeAggregate) : null,
+    inputs?.kind === "loan_interest" ? seen(streamIds.loan(inputs.loanId), loanAggregate) : null,
+  ]);
+  return { context: { household, program: program.state, stake, loan }, checks };
+}
+
 /** A stream this process knows to have events: a joint write expecting it new would only conflict. */
 function existsHere(writer: StreamWriter, streamId: string, aggregate: Aggregate<unknown>): boolean {
   return (writer.cache.peek(streamId, aggregate)?.revision ?? -1) >= 0;
 }
 
 /** The saga's four events for a payment recorded on `context.program`; throws the saga's refusal otherwise. */
-function paymentInOneAppend(request: DisbursementRequest, requestHash: string, context: DisbursementContext & { program: ProgramState }, ctx: CommandContext): Decision {
+function paymentInOneAppend(
+  request: DisbursementRequest,
+  requestHash: string,
+  context: DisbursementContext & { program: ProgramState },
+  checks: readonly Companion[],
+  ctx: CommandContext,
+): Decision {
   const id = request.disbursementId;
   const assessment = assessDisbursement(request, context);
   const meta = metadataFor(ctx, "officer", assessment.ruleVersion);
@@ -95,6 +133,7 @@ function paymentInOneAppend(request: DisbursementRequest, requestHash: string, c
     before: [
       { streamId: paymentStream, aggregate: disbursementAggregate, events: withMeta(initiated, metadataFor(ctx, "officer")), expectedRevision: "no_stream" },
       ...slot,
+      ...checks,
     ],
     events: withMeta(reserved),
     after: [{ streamId: paymentStream, aggregate: disbursementAggregate, events: withMeta(recorded), expectedRevision: 0 }],
