@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { runCopyScript } from "./copy-script.js";
+import { copyJson, copyText, runCopyScript } from "./copy-script.js";
 import { WrongExpectedRevision } from "./errors.js";
 import type { AppendResult, ExpectedRevision, NewEvent } from "./event-store.js";
 import { DEFAULT_MAX_EVENT_BYTES, type ValidationOptions, revisionMatches, serialiseEvent } from "./event-validation.js";
@@ -72,14 +72,3 @@ export async function bulkAppend(
     client.release(broken);
   }
 }
-
-/** COPY's text format: a backslash starts an escape. JSON text has no raw tab or newline. */
-function copyJson(json: string): string {
-  return json.includes("\\") ? json.replaceAll("\\", "\\\\") : json;
-}
-
-function copyText(text: string): string {
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
-}
-
-const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };

@@ -23,48 +23,74 @@ export function runCopyScript(
   script: string,
   copyData: (rowsBefore: Row[]) => () => string | undefined,
 ): Promise<Row[]> {
-  return new Promise<Row[]>((resolve, reject) => {
-    const rows: Row[] = [];
-    let clientError: unknown;
+  const { query, done } = copyScriptQuery(script, copyData);
+  client.query(query as unknown as pg.QueryConfig);
+  return done;
+}
+
+/**
+ * `runCopyScript`'s query object, for a caller that hands it to a pg client itself (e.g. through
+ * a query builder's connection): `done` settles once the server is ready for the next query.
+ */
+export function copyScriptQuery(
+  script: string,
+  copyData: (rowsBefore: Row[]) => () => string | undefined,
+): { query: object; done: Promise<Row[]> } {
+  let settle: (error: unknown) => void = () => {};
+  const rows: Row[] = [];
+  const done = new Promise<Row[]>((resolve, reject) => {
     let settled = false;
-    const settle = (error: unknown) => {
+    settle = (error: unknown) => {
       if (settled) return;
       settled = true;
       if (error === undefined) resolve(rows);
       else reject(error);
     };
-    // pg's "submittable" protocol: it calls whichever handler the server's next message needs.
-    const query = {
-      submit(connection: CopyConnection) {
-        connection.query(script);
-      },
-      handleDataRow(message: { fields: Row }) {
-        rows.push(message.fields);
-      },
-      handleCopyInResponse(connection: CopyConnection) {
-        try {
-          const nextChunk = copyData(rows);
-          for (let chunk = nextChunk(); chunk !== undefined; chunk = nextChunk()) {
-            connection.sendCopyFromChunk(Buffer.from(chunk, "utf8"));
-          }
-          connection.endCopyFrom();
-        } catch (error) {
-          clientError = error;
-          connection.sendCopyFail("refused by the client");
-        }
-      },
-      handleError(error: Error) {
-        settle(clientError ?? error);
-      },
-      handleReadyForQuery() {
-        settle(clientError);
-      },
-      handleRowDescription() {},
-      handleCommandComplete() {},
-      handleEmptyQuery() {},
-      handlePortalSuspended() {},
-      handleCopyData() {},
-    };
-    client.query(query as unknown as pg.QueryConfig);
   });
+  let clientError: unknown;
+  // pg's "submittable" protocol: it calls whichever handler the server's next message needs.
+  const query = {
+    submit(connection: CopyConnection) {
+      connection.query(script);
+    },
+    handleDataRow(message: { fields: Row }) {
+      rows.push(message.fields);
+    },
+    handleCopyInResponse(connection: CopyConnection) {
+      try {
+        const nextChunk = copyData(rows);
+        for (let chunk = nextChunk(); chunk !== undefined; chunk = nextChunk()) {
+          connection.sendCopyFromChunk(Buffer.from(chunk, "utf8"));
+        }
+        connection.endCopyFrom();
+      } catch (error) {
+        clientError = error;
+        connection.sendCopyFail("refused by the client");
+      }
+    },
+    handleError(error: Error) {
+      settle(clientError ?? error);
+    },
+    handleReadyForQuery() {
+      settle(clientError);
+    },
+    handleRowDescription() {},
+    handleCommandComplete() {},
+    handleEmptyQuery() {},
+    handlePortalSuspended() {},
+    handleCopyData() {},
+  };
+  return { query, done };
 }
+
+/** A text value as a field of COPY's text format, where a backslash starts an escape. */
+export function copyText(text: string): string {
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : text;
+}
+
+/** JSON text as a COPY text field: JSON has no raw tab or newline, so only backslashes need escaping. */
+export function copyJson(json: string): string {
+  return json.includes("\\") ? json.replaceAll("\\", "\\\\") : json;
+}
+
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
