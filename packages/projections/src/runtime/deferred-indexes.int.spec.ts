@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { type Kysely, type Transaction, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { upsertRows } from "../read-models/shared/sql-rows.js";
+import { appendsByCopy } from "./bulk-load.js";
 import { ensureProjectionSchema } from "./checkpoint-store.js";
 import { type Projection, liveSchema } from "./projection.js";
 import { rebuildProjections } from "./rebuild.js";
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 /** One entry row per event, keyed by `key(event)`; appended only, never read back. */
-function entriesProjection(name: string, key: (data: { key: string }, position: bigint) => string): Projection {
+function entriesProjection(name: string, key: (data: { key: string }, position: bigint) => string, byCopy: boolean[] = []): Projection {
   return {
     name,
     tables: ["entries"],
@@ -31,6 +32,7 @@ function entriesProjection(name: string, key: (data: { key: string }, position: 
       await sql`create index entries_stream on entries (stream_id, position)`.execute(trx);
     },
     async applyBatch(trx, events) {
+      byCopy.push(appendsByCopy(trx, "entries"));
       const rows = events.map((e) => ({ entry_key: key(e.data as { key: string }, e.position), stream_id: e.streamId, position: e.position.toString() }));
       await upsertRows(trx, "entries", { entry_key: "text", stream_id: "text", position: "bigint" }, rows, { key: ["entry_key"], set: {} });
     },
@@ -46,13 +48,27 @@ async function indexes(db: Kysely<any>, schema: string): Promise<string[]> {
 
 describe("append-only tables in a rebuild", () => {
   it("are loaded without their indexes and end with the same indexes as a fresh schema", async () => {
-    const projection = entriesProjection("entries_ok", (_, position) => `p${position}`);
+    const byCopy: boolean[] = [];
+    const projection = entriesProjection("entries_ok", (_, position) => `p${position}`, byCopy);
     await ensureProjectionSchema(database.db, "entries_fresh", projection);
     await rebuildProjections({ db: database.db, store, projections: [projection], batchSize: 2 });
     expect(await indexes(database.db, liveSchema("entries_ok"))).toEqual(await indexes(database.db, "entries_fresh"));
     expect(await indexes(database.db, liveSchema("entries_ok"))).toHaveLength(3);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from ${sql.id(liveSchema("entries_ok"), "entries")}`.execute(database.db);
     expect(rows[0]?.n).toBe(6);
+    // Loaded by COPY in the rebuild: 3 batches of 2 events.
+    expect(byCopy).toEqual([true, true, true]);
+  });
+
+  it("are appended by the usual insert outside a rebuild, where they have their indexes", async () => {
+    const byCopy: boolean[] = [];
+    const projection = entriesProjection("entries_live", (_, position) => `p${position}`, byCopy);
+    await ensureProjectionSchema(database.db, "rm_entries_live", projection);
+    await database.db.transaction().execute(async (trx) => {
+      await sql`set local search_path = rm_entries_live`.execute(trx);
+      await projection.applyBatch(trx, await store.readAll({ limit: 10 }));
+    });
+    expect(byCopy).toEqual([false]);
   });
 
   it("fail the rebuild when a key was written twice, and nothing is swapped in", async () => {

@@ -1,6 +1,7 @@
 import { type EventStore, START } from "@aidtrail/event-store";
 import { type Kysely, sql } from "kysely";
 import { BatchFeed } from "./batch-feed.js";
+import { loadingAppendOnly } from "./bulk-load.js";
 import { ensureProjectionSchema, readCheckpoint } from "./checkpoint-store.js";
 import { buildIndexes, dropIndexes } from "./deferred-indexes.js";
 import { Lease, LeaseLost } from "./lease.js";
@@ -45,10 +46,12 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ app
   }
   const lease = new Lease(`rebuild:${projections.map((p) => p.name).join(",")}`, `rebuild-${process.pid}-${Date.now()}`, 60_000);
   if (!(await lease.tryAcquire(db))) throw new Error(`another rebuild of ${lease.name} is running`);
+  // Append-only tables load without indexes (above), so their appends go by COPY.
+  const loading = projections.map(loadingAppendOnly);
   const projector = new Projector({
     db,
     store,
-    projections,
+    projections: loading,
     lease,
     schemaOf: (p) => rebuildSchema(p.name),
     ...(options.log ? { log: options.log } : {}),
@@ -85,7 +88,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ app
         for (;;) {
           const events = await feed.next(i);
           if (events.length === 0 || failure) return;
-          const outcome = await slots.run(() => projector.applyOne(projections[i]!, events, { asyncCommit: true }));
+          const outcome = await slots.run(() => projector.applyOne(loading[i]!, events, { asyncCommit: true }));
           if (outcome.reached === undefined) return; // stopped on a poison event: reported below
           progress[i]! += events.length;
           applied = Math.min(...progress);

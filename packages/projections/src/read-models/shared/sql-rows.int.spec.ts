@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { upsertRows } from "./sql-rows.js";
+import { copyRows, upsertRows } from "./sql-rows.js";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -30,4 +30,44 @@ it("upsertRows writes text with quotes and backslashes, numbers, and json values
       { id: "e", n: "5", label: null, doc: null, doc_is_null: true },
     ]);
   });
+});
+
+it("copyRows writes exactly the rows upsertRows writes: escapes, COPY's own markers, unicode, numbers, json", async () => {
+  const columns = { id: "text", n: "bigint", at: "timestamptz", x: "xid8", label: "text", doc: "jsonb" } as const;
+  const odd = ["tab\there", "new\nline", "cr\rhere", "back\\slash", "\\N", "\\.", "\\", 'say "hi"', "一户一档 ✓", "", "{,}", "NULL"];
+  const rows = odd.map((label, i) => ({
+    id: `r${i}`,
+    n: i % 2 === 0 ? i : String(2 ** 53 + i),
+    at: "2024-06-20T08:00:00.123Z",
+    x: String(1000 + i),
+    label: i === 3 ? null : label,
+    doc: i === 4 ? null : { label, list: [label, null, i], nested: { "k\t": "v\n\\" } },
+  }));
+  rows.push({ id: "missing", n: 0, at: "2024-01-01T00:00:00Z", x: "1" } as (typeof rows)[number]);
+  await database.db.transaction().execute(async (trx) => {
+    const def = sql`(id text primary key, n bigint, at timestamptz, x xid8, label text, doc jsonb) on commit drop`;
+    await sql`create temporary table by_insert ${def}`.execute(trx);
+    await sql`create temporary table by_copy ${def}`.execute(trx);
+    await upsertRows(trx, "by_insert", columns, rows, { key: ["id"], set: {} });
+    await copyRows(trx, "by_copy", columns, rows);
+    const { rows: diff } = await sql<{ r: string }>`
+      (select t::text as r from by_insert t except all select t::text from by_copy t)
+      union all (select t::text from by_copy t except all select t::text from by_insert t)`.execute(trx);
+    expect(diff).toEqual([]);
+    const { rows: count } = await sql<{ n: number }>`select count(*)::int as n from by_copy`.execute(trx);
+    expect(count[0]?.n).toBe(rows.length);
+  });
+});
+
+it("a COPY that fails fails its transaction: nothing it sent is written, and the connection serves the next one", async () => {
+  await sql`create table copy_target (id text primary key, n bigint not null)`.execute(database.db);
+  const attempt = database.db.transaction().execute(async (trx) => {
+    await copyRows(trx, "copy_target", { id: "text", n: "bigint" }, [{ id: "a", n: 1 }, { id: "b", n: "not a number" }]);
+  });
+  await expect(attempt).rejects.toThrow(/invalid input syntax for type bigint/);
+  await database.db.transaction().execute(async (trx) => {
+    await copyRows(trx, "copy_target", { id: "text", n: "bigint" }, [{ id: "c", n: 3 }]);
+  });
+  const { rows } = await sql<{ id: string }>`select id from copy_target order by id`.execute(database.db);
+  expect(rows).toEqual([{ id: "c" }]);
 });

@@ -1,4 +1,6 @@
-import { type Transaction, sql } from "kysely";
+import { copyJson, copyScriptQuery, copyText } from "@aidtrail/event-store";
+import { CompiledQuery, type Transaction, sql } from "kysely";
+import { appendsByCopy } from "../../runtime/bulk-load.js";
 
 /** Column name → PostgreSQL type, as `unnest` needs it to read the rows back. */
 export type ColumnTypes = Readonly<Record<string, string>>;
@@ -29,6 +31,8 @@ export async function upsertRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   const names = Object.keys(columns);
+  const appendOnly = options.set !== "all" && Object.keys(options.set).length === 0;
+  if (appendOnly && appendsByCopy(trx, table)) return copyRows(trx, table, columns, rows);
   const list = sql.join(names.map((n) => sql.id(n)));
   const arrays = names.map((n) => {
     if (columns[n] === "jsonb" || columns[n] === "json") return jsonColumn(rows, n, columns[n]);
@@ -66,6 +70,48 @@ export async function upsertRows(
 function jsonColumn(rows: readonly object[], name: string, type: "json" | "jsonb") {
   const values = rows.map((r) => (r as Record<string, unknown>)[name] ?? null);
   return sql`array(select nullif(e, 'null'::jsonb)::${sql.raw(type)} from jsonb_array_elements(${JSON.stringify(values)}::jsonb) with ordinality as j(e, i) order by i)`;
+}
+
+/** Rows per COPY chunk: the server inserts one chunk while this process makes the next. */
+const COPY_CHUNK_ROWS = 500;
+
+/**
+ * Appends rows with one `COPY … FROM STDIN` (text format) in `trx`: no parameters to bind or
+ * arrays to unpack, the cheapest way in for PostgreSQL. Values are written as `upsertRows` sends
+ * them (json/jsonb as their JSON text, JSON null and a missing value as NULL).
+ */
+export async function copyRows(trx: Transaction<any>, table: string, columns: ColumnTypes, rows: readonly object[]): Promise<void> {
+  const names = Object.keys(columns);
+  const json = names.map((n) => columns[n] === "json" || columns[n] === "jsonb");
+  let next = 0;
+  const { query, done } = copyScriptQuery(`copy ${quoteId(table)} (${names.map(quoteId).join(", ")}) from stdin`, () => () => {
+    if (next >= rows.length) return undefined;
+    const end = Math.min(next + COPY_CHUNK_ROWS, rows.length);
+    let text = "";
+    for (; next < end; next++) {
+      const row = rows[next] as Record<string, unknown>;
+      for (let c = 0; c < names.length; c++) {
+        const v = row[names[c]!];
+        if (c > 0) text += "\t";
+        text += v === undefined || v === null ? "\\N" : json[c] ? copyJson(JSON.stringify(v)) : copyField(v);
+      }
+      text += "\n";
+    }
+    return text;
+  });
+  // kysely hands a compiled query's text to pg's client.query as it is, and pg runs an object with
+  // a `submit` method as its own protocol handler (here COPY's) after the statements before it.
+  // kysely returns at once (the object is no promise); `done` settles when the COPY has ended.
+  await Promise.all([trx.executeQuery(CompiledQuery.raw(query as unknown as string)), done]);
+}
+
+function copyField(v: unknown): string {
+  if (typeof v === "number") return String(v);
+  return copyText(typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v));
+}
+
+function quoteId(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 const NEEDS_ESCAPE = /[\\"]/;
