@@ -5,9 +5,10 @@
  * 1. sealing: the sealer projector `aidtrail start` runs (`createSealerProjector`: the sealer
  *    projection under the projector runtime, reading the next batch ahead, batch size of
  *    startAuditSealer), from an empty tree to every event sealed: leaves/s, `--runs` times,
- *    each from scratch. `--compare` runs the sealer reading objects (readAll, JSON.parse) before
- *    each run, in the same process, for an A/B of the text read path.
- * 2. stages: where a sealed event's time goes (read, canonicalise, hash, tiles), on 100k events.
+ *    each from scratch. `--compare` runs the sealer computing every leaf in its own thread (no
+ *    leaf worker) before each run, in the same process, for an A/B of the leaf worker.
+ * 2. stages: where a sealed event's time goes (read, canonicalise, hash, tiles), on 100k events,
+ *    a batch at a time; and the leaf worker's leaves checked equal to the in-thread ones.
  * 3. inclusion proofs at the full tree size (one signed checkpoint of all leaves) through the
  *    service function `inclusionProofFor`, `--samples` random positions, on one pooled
  *    connection: cold = a new database handle per proof (its tile reader has nothing
@@ -31,13 +32,14 @@ import {
   createSealerProjector,
   DEFAULT_SEALER_BATCH,
   inclusionProofFor,
+  LeafWorker,
   signSealedTree,
   TextEventStore,
   type TextRecordedEvent,
   verifyLog,
 } from "@aidtrail/audit/server";
 import { createDb } from "@aidtrail/db";
-import type { RecordedEvent } from "@aidtrail/event-store";
+import type { PostgresEventStore, RecordedEvent } from "@aidtrail/event-store";
 import { Lease } from "@aidtrail/projections";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
@@ -51,7 +53,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const runs = Number(flagValue(ctx.args, "--runs") ?? 3);
   const samples = Number(flagValue(ctx.args, "--samples") ?? 300);
   const batchSize = Number(flagValue(ctx.args, "--batch") ?? DEFAULT_SEALER_BATCH);
-  // Same process, alternating: the sealer reading objects (readAll) before each run reading text.
+  // Same process, alternating: the sealer hashing in its own thread before each run with the leaf worker.
   const compare = ctx.args.includes("--compare");
   const log = await openTownshipLog(ctx);
   const { database, store } = log;
@@ -64,10 +66,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     // 1. Sealing, from scratch each run; with --compare, alternating with the sealer reading objects.
     const lease = new Lease("audit-bench", "bench", 600_000);
     if (!(await lease.tryAcquire(db))) throw new Error("could not take the bench lease");
-    const seal = async (readText: boolean): Promise<{ rate: number; cpuMicrosPerLeaf: number }> => {
+    const seal = async (withWorker: boolean): Promise<{ rate: number; cpuMicrosPerLeaf: number }> => {
       await sql`drop schema if exists ${sql.id(AUDIT_SCHEMA)} cascade`.execute(db);
       await sql`delete from audit_checkpoints`.execute(db);
-      const { projector, settle } = createSealerProjector({ db, store, lease, batchSize, readText });
+      const { projector, settle } = createSealerProjector({ db, store, lease, batchSize, ...(withWorker ? {} : { leafWorker: false }) });
       await projector.prepare();
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
@@ -88,19 +90,19 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       if (sealed !== events) throw new Error(`sealed ${sealed} of ${events} events`);
       const cpuMicrosPerLeaf = round((cpu.user + cpu.system) / sealed, 2);
       ctx.log(
-        `sealing${compare ? (readText ? " (text)" : " (objects)") : ""}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s, node CPU ${cpuMicrosPerLeaf} µs/leaf`,
+        `sealing${compare ? (withWorker ? " (leaf worker)" : " (one thread)") : ""}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s, node CPU ${cpuMicrosPerLeaf} µs/leaf`,
       );
       return { rate: sealed / seconds, cpuMicrosPerLeaf };
     };
     const sealRates: number[] = [];
     const sealCpu: number[] = [];
-    const objectRates: number[] = [];
-    const objectCpu: number[] = [];
+    const threadRates: number[] = [];
+    const threadCpu: number[] = [];
     for (let r = 0; r < runs; r++) {
       if (compare) {
         const old = await seal(false);
-        objectRates.push(old.rate);
-        objectCpu.push(old.cpuMicrosPerLeaf);
+        threadRates.push(old.rate);
+        threadCpu.push(old.cpuMicrosPerLeaf);
       }
       const run = await seal(true);
       sealRates.push(run.rate);
@@ -111,7 +113,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_tiles")}`.execute(db);
 
     // 2. Stages of sealing, on the first 100k events, in process (no writes).
-    const stages = await measureStages(store, new TextEventStore(store), Math.min(100_000, events), batchSize);
+    const stages = await measureStages(store, Math.min(100_000, events), batchSize);
     ctx.log(`stages (µs/event): ${JSON.stringify(stages)}`);
 
     // One signed checkpoint of the whole tree.
@@ -172,9 +174,9 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       sealNodeCpuMicrosPerLeaf: round(median(sealCpu), 2),
       ...(compare
         ? {
-            sealObjectsLeavesPerSec: round(median(objectRates)),
-            sealObjectsLeavesPerSecRuns: objectRates.map((r) => round(r)),
-            sealObjectsNodeCpuMicrosPerLeaf: round(median(objectCpu), 2),
+            sealOneThreadLeavesPerSec: round(median(threadRates)),
+            sealOneThreadLeavesPerSecRuns: threadRates.map((r) => round(r)),
+            sealOneThreadNodeCpuMicrosPerLeaf: round(median(threadCpu), 2),
           }
         : {}),
       proofSamples: positions.length,
@@ -193,62 +195,70 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
 }
 
 /**
- * µs per event of each sealing stage, in process: read (readAll), canonicalise, leaf hash, tiles;
- * readText and canonicaliseText are the sealer's text path (TextEventStore, canonicalEventJsonOfText).
+ * µs per event of each sealing stage, in process, a batch at a time (only one batch held):
+ * read (readAll), canonicalise, leaf hash, tiles; readText and canonicaliseText are the sealer's
+ * text path (TextEventStore, canonicalEventJsonOfText). Each text batch's leaves are also computed
+ * by the leaf worker and must equal the in-thread ones (township copies, leaf for leaf).
  */
-async function measureStages(store: ReadAllStore<RecordedEvent>, textStore: ReadAllStore<TextRecordedEvent>, count: number, batchSize: number): Promise<Record<string, number>> {
-  const { events: all, ms: readMs } = await readTimed(store, count, batchSize);
-  const { events: texts, ms: readTextMs } = await readTimed(textStore, count, batchSize);
-  let t = performance.now();
-  for (const e of all) toCanonicalEvent(e);
-  const shape = performance.now() - t;
-  // Nothing but the 32-byte leaves is kept: holding 100k texts would time the GC, not the code.
-  t = performance.now();
-  let textBytes = 0;
-  for (const e of all) textBytes += canonicalEventJson(e).length;
-  const canonical = performance.now() - t;
-  t = performance.now();
-  for (const e of texts) textBytes -= canonicalEventJsonOfText(e).length;
-  const canonicalText = performance.now() - t;
-  if (textBytes !== 0) throw new Error("the text path gave other canonical text than the object path");
-  t = performance.now();
-  for (const e of all) textBytes += canonicalEventJson(e).length;
-  const again = performance.now() - t;
-  t = performance.now();
-  const leaves = all.map((e) => leafHashOfText(canonicalEventJson(e)));
-  const hash = performance.now() - t - again;
-  t = performance.now();
+async function measureStages(store: PostgresEventStore, count: number, batchSize: number): Promise<Record<string, number>> {
+  const textStore = new TextEventStore(store);
+  const worker = new LeafWorker();
+  const ms = { read: 0, readText: 0, shape: 0, canonical: 0, canonicalText: 0, hash: 0, tiles: 0 };
   let edge = EMPTY_EDGE;
-  for (let i = 0; i < leaves.length; i += batchSize) edge = appendLeaves(edge, leaves.slice(i, i + batchSize)).edge;
-  const tiles = performance.now() - t;
-  const per = (ms: number) => round((ms * 1000) / all.length, 2);
-  return {
-    read: per(readMs),
-    readText: per(readTextMs),
-    canonicalise: per(canonical),
-    canonicaliseText: per(canonicalText),
-    canonicalShapeOnly: per(shape),
-    hash: per(hash),
-    tiles: per(tiles),
-    meanCanonicalChars: round(textBytes / all.length),
-  };
-}
-
-interface ReadAllStore<E extends RecordedEvent> {
-  readAll(o: { after?: { transactionId: bigint; position: bigint }; limit?: number }): Promise<E[]>;
-}
-
-async function readTimed<E extends RecordedEvent>(store: ReadAllStore<E>, count: number, batchSize: number): Promise<{ events: E[]; ms: number }> {
-  let ms = 0;
-  const events: E[] = [];
+  let seen = 0;
+  let chars = 0;
   let after = { transactionId: 0n, position: 0n };
-  while (events.length < count) {
-    const t = performance.now();
-    const batch = await store.readAll({ after, limit: Math.min(batchSize, count - events.length) });
-    ms += performance.now() - t;
-    if (batch.length === 0) break;
-    events.push(...batch);
-    after = batch[batch.length - 1]!;
+  try {
+    while (seen < count) {
+      const limit = Math.min(batchSize, count - seen);
+      let t = performance.now();
+      const all: RecordedEvent[] = await store.readAll({ after, limit });
+      ms.read += performance.now() - t;
+      t = performance.now();
+      const texts: TextRecordedEvent[] = await textStore.readAll({ after, limit });
+      ms.readText += performance.now() - t;
+      if (all.length === 0) break;
+      if (texts.length !== all.length) throw new Error("the text read gave another batch than the object read");
+      t = performance.now();
+      for (const e of all) toCanonicalEvent(e);
+      ms.shape += performance.now() - t;
+      t = performance.now();
+      let textBytes = 0;
+      for (const e of all) textBytes += canonicalEventJson(e).length;
+      ms.canonical += performance.now() - t;
+      chars += textBytes;
+      t = performance.now();
+      for (const e of texts) textBytes -= canonicalEventJsonOfText(e).length;
+      ms.canonicalText += performance.now() - t;
+      if (textBytes !== 0) throw new Error("the text path gave other canonical text than the object path");
+      t = performance.now();
+      for (const e of all) canonicalEventJson(e);
+      const again = performance.now() - t;
+      t = performance.now();
+      const leaves = all.map((e) => leafHashOfText(canonicalEventJson(e)));
+      ms.hash += performance.now() - t - again;
+      t = performance.now();
+      edge = appendLeaves(edge, leaves).edge;
+      ms.tiles += performance.now() - t;
+      const fromWorker = await worker.leaves(texts);
+      if (fromWorker === undefined || fromWorker.some((leaf, i) => Buffer.compare(leaf, leaves[i]!) !== 0)) {
+        throw new Error(`the leaf worker gave other leaves than the main thread after ${seen} events`);
+      }
+      seen += all.length;
+      after = all[all.length - 1]!;
+    }
+  } finally {
+    await worker.close();
   }
-  return { events, ms };
+  const per = (value: number) => round((value * 1000) / seen, 2);
+  return {
+    read: per(ms.read),
+    readText: per(ms.readText),
+    canonicalise: per(ms.canonical),
+    canonicaliseText: per(ms.canonicalText),
+    canonicalShapeOnly: per(ms.shape),
+    hash: per(ms.hash),
+    tiles: per(ms.tiles),
+    meanCanonicalChars: round(chars / seen),
+  };
 }

@@ -1,6 +1,6 @@
 import type { EventStore, GlobalCheckpoint, NewEvent, RecordedEvent } from "@aidtrail/event-store";
 import { PostgresEventStore } from "@aidtrail/event-store";
-import { Lease, type Projection } from "@aidtrail/projections";
+import { Lease, type Projection, type Projector } from "@aidtrail/projections";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { sql } from "kysely";
 import { generateNoteKey, type NoteSigner, noteSignerFromKey } from "../signed-note.js";
@@ -38,21 +38,30 @@ export async function openSealedLog(adminUrl: string): Promise<SealedLog> {
     async seal(batchSize = 97) {
       // The projector `aidtrail start` runs, reading ahead, so every suite here seals as production does.
       const { projector, settle } = createSealerProjector({ db: database.db, store, lease, batchSize, projection });
-      // On a shared server another database's open transaction can hold the snapshot horizon
-      // behind our own commits for a moment: "caught up" then comes early, so drain until the
-      // horizon has passed every event.
-      for (const giveUp = Date.now() + 60_000; ; ) {
-        const horizonPassed = await allBelowHorizon(database);
-        if ((await projector.runOnce()).caughtUp && horizonPassed) return settle();
-        if (Date.now() > giveUp) throw new Error("events stayed behind the snapshot horizon for 60 s");
-        if (!horizonPassed) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await sealToEnd(database, projector, settle);
     },
     async close() {
       await store.close();
       await database.drop();
     },
   };
+}
+
+/** Runs a sealer projector until every stored event is sealed, then settles it. */
+export async function sealToEnd(database: TestDatabase, projector: Projector, settle: () => Promise<void>): Promise<void> {
+  try {
+    // On a shared server another database's open transaction can hold the snapshot horizon
+    // behind our own commits for a moment: "caught up" then comes early, so drain until the
+    // horizon has passed every event.
+    for (const giveUp = Date.now() + 60_000; ; ) {
+      const horizonPassed = await allBelowHorizon(database);
+      if ((await projector.runOnce()).caughtUp && horizonPassed) return;
+      if (Date.now() > giveUp) throw new Error("events stayed behind the snapshot horizon for 60 s");
+      if (!horizonPassed) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await settle();
+  }
 }
 
 /** Appends `count` events over a few households and disbursements (ids `d0`, `d1`, …). */

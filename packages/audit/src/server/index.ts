@@ -22,6 +22,7 @@ export {
 } from "./checkpoint-rows.js";
 export { type CheckpointSigner, type CheckpointSignerOptions, signSealedTree, startCheckpointSigner } from "./checkpoint-signer.js";
 export { type EventPage, exportEvents, formatCursor, parseCursor } from "./export-events.js";
+export { LeafWorker } from "./leaf-worker.js";
 export { PostgresTileStore } from "./postgres-tile-store.js";
 export { receiptForDisbursement } from "./receipt-for-disbursement.js";
 export { auditSealerProjection } from "./sealer-projection.js";

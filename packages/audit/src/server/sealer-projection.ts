@@ -1,13 +1,11 @@
 import type { RecordedEvent } from "@aidtrail/event-store";
 import type { Projection } from "@aidtrail/projections";
 import { sql, type Transaction } from "kysely";
-import { canonicalEventJson, canonicalEventJsonOfText } from "../canonical-json.js";
-import { leafHashOfText } from "../merkle-hash.js";
 import { appendLeaves, loadTileEdge, type TileEdge } from "../tile-edge.js";
 import { AUDIT_PROJECTION, createAuditTables } from "./audit-tables.js";
+import { leavesOf } from "./hash-ahead-store.js";
 import { leafRuns } from "./leaf-runs.js";
 import { PostgresTileStore, writeTilesStatement } from "./postgres-tile-store.js";
-import { TextRecordedEvent } from "./text-event-store.js";
 
 /**
  * The sealer: a projection that gives every event, in global order, the next leaf of
@@ -35,7 +33,7 @@ export function auditSealerProjection(): Projection {
       let edge = edges.get(row.schema);
       if (edge?.size !== size) edge = await loadTileEdge(new PostgresTileStore(trx, null), size);
 
-      const leaves = events.map(leafOf);
+      const leaves = await leavesOf(events);
       const appended = appendLeaves(edge, leaves);
       const runs = leafRuns(events, size);
       // One round trip for the whole batch: tiles, leaf runs and the new size.
@@ -50,9 +48,4 @@ export function auditSealerProjection(): Projection {
       edges.set(row.schema, appended.edge);
     },
   };
-}
-
-/** Leaf hash of an event: from its stored JSON text when it was read as text (the same bytes, cheaper). */
-export function leafOf(event: RecordedEvent): Uint8Array {
-  return leafHashOfText(event instanceof TextRecordedEvent ? canonicalEventJsonOfText(event) : canonicalEventJson(event));
 }

@@ -1,6 +1,8 @@
 import { type EventStore, PostgresEventStore } from "@aidtrail/event-store";
 import { type Lease, type Projection, Projector, type ProjectorLog } from "@aidtrail/projections";
 import type { Kysely } from "kysely";
+import { HashAheadStore } from "./hash-ahead-store.js";
+import { LeafWorker } from "./leaf-worker.js";
 import { ReadAheadStore } from "./read-ahead-store.js";
 import { auditSealerProjection } from "./sealer-projection.js";
 import { TextEventStore } from "./text-event-store.js";
@@ -11,13 +13,14 @@ export const DEFAULT_SEALER_BATCH = 5_000;
 /** A projector running the sealer alone, and how to wait for its read-ahead. */
 export interface SealerProjector {
   readonly projector: Projector;
-  /** Waits for a batch still being read ahead; call before closing the database. */
+  /** Waits for a batch still being read ahead and stops the leaf worker; call before closing the database. */
   settle(): Promise<void>;
 }
 
 /**
  * The projector that seals: the sealer projection under the projector runtime (lease,
- * checkpoint in the same transaction), reading the next batch while it seals this one.
+ * checkpoint in the same transaction), reading the next batch while it seals this one,
+ * and computing the leaves of a batch read as text in a worker thread as soon as it is read.
  */
 export function createSealerProjector(options: {
   readonly db: Kysely<any>;
@@ -29,8 +32,14 @@ export function createSealerProjector(options: {
   readonly projection?: Projection;
   /** Read a PostgreSQL log as JSON text (TextEventStore) rather than as objects; default true. */
   readonly readText?: boolean;
+  /** The leaf worker for batches read as text; a new one by default, none with `false` (all leaves in this thread). */
+  readonly leafWorker?: LeafWorker | false;
 }): SealerProjector {
-  const store = new ReadAheadStore(sealerSource(options.store, options.readText ?? true));
+  const source = sealerSource(options.store, options.readText ?? true);
+  const worker =
+    options.leafWorker ??
+    new LeafWorker({ onCrash: (error) => options.log?.warn({ error: String(error) }, "leaf worker stopped; its batches are hashed in the sealer's thread") });
+  const store = new ReadAheadStore(worker !== false && source instanceof TextEventStore ? new HashAheadStore(source, worker) : source);
   const projector = new Projector({
     db: options.db,
     store,
@@ -39,7 +48,13 @@ export function createSealerProjector(options: {
     batchSize: options.batchSize ?? DEFAULT_SEALER_BATCH,
     ...(options.log ? { log: options.log } : {}),
   });
-  return { projector, settle: () => store.settle() };
+  return {
+    projector,
+    async settle() {
+      await store.settle();
+      if (worker !== false) await worker.close();
+    },
+  };
 }
 
 /** What the sealer and the verifier read: a PostgreSQL log as text, any other store as it is. */

@@ -8,7 +8,7 @@ import { bytesEqual, toBase64 } from "../verify/bytes.js";
 import { openCheckpoint } from "../verify/checkpoint.js";
 import { readCheckpoints, readLeafPositions, readSealedSize, type StoredCheckpoint } from "./checkpoint-rows.js";
 import { PostgresTileStore } from "./postgres-tile-store.js";
-import { leafOf } from "./sealer-projection.js";
+import { leafOf } from "./event-leaf.js";
 import { sealerSource } from "./sealer-projector.js";
 
 /** Options of a full verification. */
