@@ -120,6 +120,36 @@ export async function openApply(
   return { held: row.held, advanced: row.advanced, state: checkpointOf(row) };
 }
 
+/**
+ * Moves the checkpoints of `schemas` over a batch none of them had anything to apply from, in one
+ * statement (its own transaction): each moves when the batch is due to it as in `openApply`, all
+ * only while `held` (the lease check). `moved[i]` says whether `schemas[i]`'s did.
+ */
+export async function advanceUntouched(
+  db: Kysely<any>,
+  schemas: readonly string[],
+  held: RawBuilder<boolean>,
+  asyncCommit: boolean,
+  span: BatchSpan,
+): Promise<{ held: boolean; moved: boolean[] }> {
+  const commit = asyncCommit ? sql`, set_config('synchronous_commit', 'off', true) as commit` : sql``;
+  const notBehind = span.readAfter ? sql`and (transaction_id, position) >= ${tuple(span.readAfter)}` : sql``;
+  // In the projections' order, as the rebuild's swap locks them: the two never wait on each other in a cycle.
+  const moves = schemas.map(
+    (schema, i) => sql`${sql.id(`m${i}`)} as (
+      update ${sql.id(schema, "_checkpoint")} set transaction_id = ${span.last.transactionId.toString()}::xid8,
+             position = ${span.last.position.toString()}, applied = applied + ${span.count}
+      from lease where lease.held and status = 'running' and (transaction_id, position) < ${tuple(span.first)} ${notBehind}
+      returning ${i}::int as i)`,
+  );
+  const each = schemas.map((_, i) => sql`select i from ${sql.id(`m${i}`)}`);
+  const { rows } = await sql<{ held: boolean; moved: number[] }>`
+    with lease as (select ${held} as held ${commit}), ${sql.join(moves)}
+    select (select held from lease) as held, array(${sql.join(each, sql` union all `)}) as moved`.execute(db);
+  const moved = new Set(rows[0]?.moved ?? []);
+  return { held: rows[0]?.held === true, moved: schemas.map((_, i) => moved.has(i)) };
+}
+
 function tuple(checkpoint: GlobalCheckpoint): RawBuilder<unknown> {
   return sql`(${checkpoint.transactionId.toString()}::xid8, ${checkpoint.position.toString()}::bigint)`;
 }

@@ -1,6 +1,15 @@
 import { compareCheckpoints, type EventStore, type GlobalCheckpoint, type RecordedEvent, START } from "@aidtrail/event-store";
 import { type Kysely, sql, type Transaction } from "kysely";
-import { type BatchSpan, ensureProjectionSchema, markFailed, openApply, readCheckpoint, writeCheckpoint } from "./checkpoint-store.js";
+import {
+  advanceUntouched,
+  type BatchSpan,
+  ensureProjectionSchema,
+  markFailed,
+  openApply,
+  readCheckpoint,
+  writeCheckpoint,
+} from "./checkpoint-store.js";
+import { withLazyTransaction } from "./lazy-transaction.js";
 import { type Lease, LeaseLost } from "./lease.js";
 import { liveSchema, type Projection } from "./projection.js";
 import { Slots } from "./slots.js";
@@ -46,10 +55,9 @@ export interface BatchOutcome {
 const silent: ProjectorLog = { info() {}, warn() {}, error() {} };
 
 /**
- * Applies the global log to a set of projections. Each batch is read once and applied
- * in one transaction, each projection inside its own savepoint together with its
- * checkpoint, so a batch is applied exactly once or not at all, and a projection that
- * throws stops alone.
+ * Applies the global log to a set of projections. Each batch is read once and applied to
+ * each projection in a transaction of its own together with its checkpoint, so a batch is
+ * applied to a projection exactly once or not at all, and a projection that throws stops alone.
  */
 export class Projector {
   private readonly log: ProjectorLog;
@@ -92,20 +100,26 @@ export class Projector {
       const running = [...this.standing.keys()];
       const standing = this.standing;
       let applied = 0;
+      const record = (projection: Projection, done: { applied: number; reached: GlobalCheckpoint | undefined }) => {
+        applied += done.applied;
+        if (done.reached === undefined) standing.delete(projection);
+        else standing.set(projection, done.reached);
+      };
+      const untouched: Projection[] = [];
       const slots = new Slots(this.options.parallelism ?? 3);
       const outcomes = await Promise.allSettled(
         running.map((projection) =>
           slots.run(async () => {
-            const done = await this.applyOne(projection, events, { asyncCommit: this.options.asyncCommit === true, readAfter: after });
-            applied += done.applied;
-            if (done.reached === undefined) standing.delete(projection);
-            else standing.set(projection, done.reached);
+            const done = await this.applyLive(projection, events, after);
+            if (done === "untouched") untouched.push(projection);
+            else record(projection, done);
           }),
         ),
       );
       // Every projection's transaction has ended before a failure is reported.
       const failed = outcomes.find((o) => o.status === "rejected");
       if (failed) throw failed.reason;
+      for (const [projection, done] of await this.advanceUntouched(untouched, events, after)) record(projection, done);
       const reached = lowest([...standing.values()]);
       if (reached) this.options.onCommitted?.(reached, applied);
       return { applied, after, caughtUp: false };
@@ -113,6 +127,60 @@ export class Projector {
       this.standing = undefined;
       throw error;
     }
+  }
+
+  /**
+   * The usual live batch for one projection: applied in a transaction that begins at the apply's
+   * first statement, the checkpoint moved over the whole batch in that statement's round trip
+   * (`openApply`). "untouched" when the apply issued no statement: nothing to commit, the
+   * checkpoint moves with the other untouched projections' in one statement. Anything unusual
+   * (the batch not due as remembered, a failing apply) goes through `applyOne`.
+   */
+  private async applyLive(
+    projection: Projection,
+    events: readonly RecordedEvent[],
+    readAfter: GlobalCheckpoint,
+  ): Promise<{ applied: number; reached: GlobalCheckpoint | undefined } | "untouched"> {
+    const { db, lease } = this.options;
+    const asyncCommit = this.options.asyncCommit === true;
+    // runOnce applies only non-empty batches.
+    const span = spanOf(events, readAfter)!;
+    try {
+      const { begun } = await withLazyTransaction(
+        db,
+        async (trx) => {
+          const { held, advanced } = await openApply(trx, this.schemaOf(projection), lease.heldCondition(), asyncCommit, span);
+          if (!held) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+          if (!advanced) throw new NotDue();
+        },
+        (trx) => projection.applyBatch(trx, events),
+      );
+      return begun ? { applied: events.length, reached: span.last } : "untouched";
+    } catch (error) {
+      if (error instanceof LeaseLost) throw error;
+      return this.applyOne(projection, events, { asyncCommit, readAfter });
+    }
+  }
+
+  /** Moves the untouched projections' checkpoints over the batch in one statement; any it cannot move go through `applyOne`. */
+  private async advanceUntouched(
+    untouched: readonly Projection[],
+    events: readonly RecordedEvent[],
+    readAfter: GlobalCheckpoint,
+  ): Promise<Array<[Projection, { applied: number; reached: GlobalCheckpoint | undefined }]>> {
+    const span = spanOf(events, readAfter);
+    if (untouched.length === 0 || !span) return [];
+    const { db, lease } = this.options;
+    const asyncCommit = this.options.asyncCommit === true;
+    // In the order of `projections`, as every other statement that locks several checkpoints.
+    const ordered = this.options.projections.filter((p) => untouched.includes(p));
+    const { held, moved } = await advanceUntouched(db, ordered.map((p) => this.schemaOf(p)), lease.heldCondition(), asyncCommit, span);
+    if (!held) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
+    const done: Array<[Projection, { applied: number; reached: GlobalCheckpoint | undefined }]> = [];
+    for (const [i, projection] of ordered.entries()) {
+      done.push([projection, moved[i] ? { applied: events.length, reached: span.last } : await this.applyOne(projection, events, { asyncCommit, readAfter })]);
+    }
+    return done;
   }
 
   private async readStanding(): Promise<Map<Projection, GlobalCheckpoint>> {
@@ -252,6 +320,9 @@ function pastCheckpoint(events: readonly RecordedEvent[], checkpoint: GlobalChec
   if (first === undefined || compareCheckpoints(first, checkpoint) > 0) return events;
   return events.filter((e) => compareCheckpoints(e, checkpoint) > 0);
 }
+
+/** Thrown inside a lazy apply transaction whose batch is not due as remembered: `applyOne` takes over. */
+class NotDue extends Error {}
 
 function lowest(checkpoints: readonly GlobalCheckpoint[]): GlobalCheckpoint | undefined {
   let min: GlobalCheckpoint | undefined;

@@ -2,8 +2,11 @@ import type { RecordedEvent } from "@aidtrail/event-store";
 import { type Transaction, sql } from "kysely";
 import type { Projection } from "../runtime/projection.js";
 
-/** A minimal projection for runtime tests: events per stream, and a poison type that always throws. */
-export function streamCountsProjection(options: { name?: string; poisonType?: string; delayMs?: number } = {}): Projection {
+/**
+ * A minimal projection for runtime tests: events per stream, and a poison type that always throws.
+ * With `onlyType` it counts events of that type alone, and a batch without one issues no statement.
+ */
+export function streamCountsProjection(options: { name?: string; poisonType?: string; delayMs?: number; onlyType?: string } = {}): Projection {
   return {
     name: options.name ?? "stream_counts",
     tables: ["stream_counts"],
@@ -17,10 +20,12 @@ export function streamCountsProjection(options: { name?: string; poisonType?: st
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
       const counts = new Map<string, { n: number; last: bigint }>();
       for (const e of events) {
+        if (options.onlyType !== undefined && e.type !== options.onlyType) continue;
         const c = counts.get(e.streamId) ?? { n: 0, last: 0n };
         counts.set(e.streamId, { n: c.n + 1, last: e.position });
       }
       const rows = [...counts].map(([stream_id, c]) => ({ stream_id, n: c.n, last: c.last.toString() }));
+      if (rows.length === 0) return;
       await sql`
         insert into stream_counts (stream_id, events, last_position)
         select r.stream_id, r.n, r.last::bigint from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(stream_id text, n int, last text)

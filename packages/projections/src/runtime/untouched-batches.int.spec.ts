@@ -1,0 +1,116 @@
+import { PostgresEventStore, START } from "@aidtrail/event-store";
+import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { streamCountsProjection } from "../testing/stream-counts-projection.js";
+import { readCheckpoint } from "./checkpoint-store.js";
+import { Lease, LeaseLost } from "./lease.js";
+import { liveSchema, rebuildSchema } from "./projection.js";
+import { Projector } from "./projector.js";
+import { rebuildProjections } from "./rebuild.js";
+
+let database: TestDatabase;
+let store: PostgresEventStore;
+/** The test database's pool, with every statement the projector sends written down. */
+let db: Kysely<any>;
+const sent: string[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject("pgAdminUrl"));
+  store = new PostgresEventStore({ db: database.db, url: database.url });
+  db = new Kysely<any>({ dialect: new PostgresDialect({ pool: database.pool }), log: (e) => void sent.push(e.query.sql.trim()) });
+});
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+});
+
+async function counts(schema: string, prefix: string) {
+  const { rows } = await sql<{ stream_id: string; events: number }>`
+    select stream_id, events from ${sql.id(schema, "stream_counts")} where stream_id like ${`${prefix}-%`} order by stream_id`.execute(database.db);
+  return rows;
+}
+
+async function drain(projector: Projector) {
+  for (;;) if ((await projector.runOnce()).caughtUp) return;
+}
+
+async function logEnd() {
+  const log = await store.readAll({ after: START, limit: 100_000 });
+  return log[log.length - 1]!;
+}
+
+describe("a batch a projection has nothing to apply from", () => {
+  it("costs it no transaction: its checkpoint moves over the batch with the others' in one statement, and every event counts once", async () => {
+    const onlyA = streamCountsProjection({ name: "untouched_a", onlyType: "A" });
+    const onlyC = streamCountsProjection({ name: "untouched_c", onlyType: "C" });
+    const all = streamCountsProjection({ name: "untouched_all" });
+    const lease = new Lease("untouched", "test-u", 60_000);
+    expect(await lease.tryAcquire(database.db)).toBe(true);
+    const projector = new Projector({ db, store, projections: [onlyA, all, onlyC], lease });
+    await drain(projector);
+
+    await store.append("u-0", [{ type: "B", data: {} }, { type: "B", data: {} }]);
+    sent.length = 0;
+    await drain(projector);
+    // One transaction (the projection that counts everything) and one statement moving the other two.
+    expect(sent.filter((s) => s === "begin")).toHaveLength(1);
+    expect(sent.filter((s) => /^with lease as/.test(s))).toHaveLength(1);
+    const end = await logEnd();
+    for (const p of [onlyA, all, onlyC]) {
+      const state = await readCheckpoint(database.db, liveSchema(p.name));
+      expect(state.checkpoint).toEqual({ transactionId: end.transactionId, position: end.position });
+      expect(state.applied).toBe(2n);
+    }
+
+    await store.append("u-0", [{ type: "A", data: {} }, { type: "B", data: {} }]);
+    await store.append("u-1", [{ type: "C", data: {} }]);
+    await drain(projector);
+    // A new projector, as after a restart, starts from the stored checkpoints: nothing is counted twice.
+    await store.append("u-1", [{ type: "A", data: {} }]);
+    await drain(new Projector({ db, store, projections: [onlyA, all, onlyC], lease }));
+    expect(await counts(liveSchema("untouched_a"), "u")).toEqual([
+      { stream_id: "u-0", events: 1 },
+      { stream_id: "u-1", events: 1 },
+    ]);
+    expect(await counts(liveSchema("untouched_c"), "u")).toEqual([{ stream_id: "u-1", events: 1 }]);
+    expect(await counts(liveSchema("untouched_all"), "u")).toEqual([
+      { stream_id: "u-0", events: 4 },
+      { stream_id: "u-1", events: 2 },
+    ]);
+  });
+
+  it("moves nothing when the lease was taken over since it was last renewed, and says so", async () => {
+    const onlyA = streamCountsProjection({ name: "untouched_taken", onlyType: "A" });
+    const lease = new Lease("untouched-taken", "test-t", 60_000);
+    expect(await lease.tryAcquire(database.db)).toBe(true);
+    const projector = new Projector({ db, store, projections: [onlyA], lease });
+    await drain(projector);
+    const before = await readCheckpoint(database.db, liveSchema("untouched_taken"));
+    await sql`update projector_leases set owner = 'someone-else' where name = 'untouched-taken'`.execute(database.db);
+    await store.append("t-0", [{ type: "B", data: {} }]);
+    expect(lease.fresh).toBe(true);
+    await expect(projector.runOnce()).rejects.toThrow(LeaseLost);
+    expect(await readCheckpoint(database.db, liveSchema("untouched_taken"))).toEqual(before);
+  });
+
+  it("a projection a swap moved behind the batch is not moved over it: it carries on from the swapped-in checkpoint, counting each event once", async () => {
+    const onlyA = streamCountsProjection({ name: "untouched_behind", onlyType: "A" });
+    const lease = new Lease("untouched-behind", "test-b", 60_000);
+    expect(await lease.tryAcquire(database.db)).toBe(true);
+    await store.append("ub-0", [{ type: "A", data: {} }]);
+    await rebuildProjections({ db, store, projections: [onlyA], swap: false });
+    await store.append("ub-0", [{ type: "A", data: {} }]);
+    const projector = new Projector({ db, store, projections: [onlyA], lease });
+    await drain(projector); // remembers the later checkpoint
+    await sql`alter schema ${sql.id(liveSchema("untouched_behind"))} rename to untouched_behind_retired`.execute(database.db);
+    await sql`alter schema ${sql.id(rebuildSchema("untouched_behind"))} rename to ${sql.id(liveSchema("untouched_behind"))}`.execute(database.db);
+    // Nothing for it in this batch: the swapped-in checkpoint is behind the point the batch was read after.
+    await store.append("ub-1", [{ type: "B", data: {} }]);
+    await drain(projector);
+    await drain(projector);
+    expect(await counts(liveSchema("untouched_behind"), "ub")).toEqual([{ stream_id: "ub-0", events: 2 }]);
+    const end = await logEnd();
+    expect((await readCheckpoint(database.db, liveSchema("untouched_behind"))).checkpoint).toEqual({ transactionId: end.transactionId, position: end.position });
+  });
+});
