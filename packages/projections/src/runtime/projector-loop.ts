@@ -42,7 +42,11 @@ export async function runProjectorLoop(options: LoopOptions): Promise<void> {
       }
       const outcome = await projector.runOnce();
       backoff = 100;
-      if (outcome.caughtUp) {
+      if (outcome.stopped) {
+        // Waiting on the log would return at once (every event is past the start): keep the lease, idle.
+        if (!lease.fresh) setHeld(await lease.tryAcquire(db));
+        await sleep(idle, signal);
+      } else if (outcome.caughtUp) {
         // Renews the lease while idle, so a quiet log does not let it expire; not after every
         // batch (a round trip before the wait), since each apply transaction checks it anyway.
         if (!lease.fresh) setHeld(await lease.tryAcquire(db));
@@ -67,6 +71,8 @@ export async function runProjectorLoop(options: LoopOptions): Promise<void> {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    // An abort before this call fires no event any more.
+    if (signal.aborted) return resolve();
     const timer = setTimeout(resolve, ms);
     signal.addEventListener("abort", () => {
       clearTimeout(timer);

@@ -50,6 +50,8 @@ export interface BatchOutcome {
   after: GlobalCheckpoint;
   /** True when the log had nothing after `after`. */
   caughtUp: boolean;
+  /** True when no projection runs (each stopped on a poison event): there is nothing to wait for. */
+  stopped?: boolean;
 }
 
 const silent: ProjectorLog = { info() {}, warn() {}, error() {} };
@@ -93,7 +95,7 @@ export class Projector {
       // database once, and again after a failure (the lease may have changed hands meanwhile).
       this.standing ??= await this.readStanding();
       const after = lowest([...this.standing.values()]);
-      if (!after) return { applied: 0, after: START, caughtUp: true };
+      if (!after) return { applied: 0, after: START, caughtUp: true, stopped: true };
       const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });
       if (events.length === 0) return { applied: 0, after, caughtUp: true };
       if (!(await lease.renewIfDue(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
