@@ -15,6 +15,7 @@
  *    cached), warm = the same positions again on one handle after a first pass.
  * 4. verification: `verifyLog` (what `aidtrail verify` runs) over the whole log, `--runs` times.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import {
@@ -66,13 +67,16 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     // 1. Sealing, from scratch each run; with --compare, alternating with the sealer reading objects.
     const lease = new Lease("audit-bench", "bench", 600_000);
     if (!(await lease.tryAcquire(db))) throw new Error("could not take the bench lease");
-    const seal = async (withWorker: boolean): Promise<{ rate: number; cpuMicrosPerLeaf: number }> => {
+    const postmaster = await postmasterPid(db);
+    const seal = async (withWorker: boolean): Promise<{ rate: number; cpuMicrosPerLeaf: number; mainMicrosPerLeaf: number; postgresMicrosPerLeaf: number }> => {
       await sql`drop schema if exists ${sql.id(AUDIT_SCHEMA)} cascade`.execute(db);
       await sql`delete from audit_checkpoints`.execute(db);
       const { projector, settle } = createSealerProjector({ db, store, lease, batchSize, ...(withWorker ? {} : { leafWorker: false }) });
       await projector.prepare();
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
+      const mainBefore = mainThreadCpuMicros();
+      const postgresBefore = postgresCpuMicros(postmaster);
       let sealed = 0;
       let nextReport = 250_000;
       for (;;) {
@@ -86,16 +90,20 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       }
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuBefore);
+      const mainMicrosPerLeaf = round((mainThreadCpuMicros() - mainBefore) / events, 2);
+      const postgresMicrosPerLeaf = round((postgresCpuMicros(postmaster) - postgresBefore) / events, 2);
       await settle();
       if (sealed !== events) throw new Error(`sealed ${sealed} of ${events} events`);
       const cpuMicrosPerLeaf = round((cpu.user + cpu.system) / sealed, 2);
       ctx.log(
-        `sealing${compare ? (withWorker ? " (leaf worker)" : " (one thread)") : ""}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s, node CPU ${cpuMicrosPerLeaf} µs/leaf`,
+        `sealing${compare ? (withWorker ? " (leaf worker)" : " (one thread)") : ""}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s, CPU µs/leaf: node ${cpuMicrosPerLeaf} (main thread ${mainMicrosPerLeaf}), PostgreSQL ${postgresMicrosPerLeaf}`,
       );
-      return { rate: sealed / seconds, cpuMicrosPerLeaf };
+      return { rate: sealed / seconds, cpuMicrosPerLeaf, mainMicrosPerLeaf, postgresMicrosPerLeaf };
     };
     const sealRates: number[] = [];
     const sealCpu: number[] = [];
+    const sealMain: number[] = [];
+    const sealPostgres: number[] = [];
     const threadRates: number[] = [];
     const threadCpu: number[] = [];
     for (let r = 0; r < runs; r++) {
@@ -107,6 +115,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       const run = await seal(true);
       sealRates.push(run.rate);
       sealCpu.push(run.cpuMicrosPerLeaf);
+      sealMain.push(run.mainMicrosPerLeaf);
+      sealPostgres.push(run.postgresMicrosPerLeaf);
       ctx.log(`sealing run ${r + 1}/${runs} done (load ${os.loadavg()[0]?.toFixed(1)})`);
     }
     await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_leaf_runs")}`.execute(db);
@@ -172,6 +182,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       sealBatch: batchSize,
       sealLeavesPerSecRuns: sealRates.map((r) => round(r)),
       sealNodeCpuMicrosPerLeaf: round(median(sealCpu), 2),
+      sealMainThreadCpuMicrosPerLeaf: round(median(sealMain), 2),
+      sealPostgresCpuMicrosPerLeaf: round(median(sealPostgres), 2),
       ...(compare
         ? {
             sealOneThreadLeavesPerSec: round(median(threadRates)),
@@ -261,4 +273,46 @@ async function measureStages(store: PostgresEventStore, count: number, batchSize
     tiles: per(ms.tiles),
     meanCanonicalChars: round(chars / seen),
   };
+}
+
+/** CPU time of this process's main thread (the leaf worker and GC helpers excluded), from /proc. */
+function mainThreadCpuMicros(): number {
+  return procCpuMicros(`/proc/self/task/${process.pid}/stat`);
+}
+
+/** The PostgreSQL server's postmaster, whose children are every backend (reading, writing, WAL, checkpoints). */
+async function postmasterPid(db: Kysely<any>): Promise<number | undefined> {
+  const { rows } = await sql<{ dir: string }>`select current_setting('data_directory') as dir`.execute(db);
+  try {
+    return Number(readFileSync(`${rows[0]!.dir}/postmaster.pid`, "utf8").split("\n")[0]);
+  } catch {
+    return undefined; // a server on another host or of another user: its CPU is not ours to see
+  }
+}
+
+/** CPU time of the postmaster and all its children, exited ones included (NaN when the server is not local). */
+function postgresCpuMicros(postmaster: number | undefined): number {
+  if (postmaster === undefined) return Number.NaN;
+  let total = procCpuMicros(`/proc/${postmaster}/stat`, true);
+  for (const pid of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(pid)) continue;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      if (Number(fields[1]) === postmaster) total += procCpuMicros(`/proc/${pid}/stat`);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
+/** utime + stime (and with `exitedChildren` cutime + cstime) of a /proc stat file, in µs (clock ticks of 10 ms). */
+function procCpuMicros(file: string, exitedChildren = false): number {
+  try {
+    const fields = readFileSync(file, "utf8").split(") ")[1]!.split(" ");
+    const children = exitedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (Number(fields[11]) + Number(fields[12]) + children) * 10_000;
+  } catch {
+    return 0;
+  }
 }
