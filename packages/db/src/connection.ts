@@ -6,6 +6,11 @@ export interface ConnectOptions {
   /** Upper bound of pooled connections. */
   max?: number;
   applicationName?: string;
+  /**
+   * Send a query without waiting for the answers to those before it (pg's pipeline mode): for a
+   * caller that issues several at once (the live projector). No cursors or COPY on such a pool.
+   */
+  pipeline?: boolean;
 }
 
 /** A pg pool for the given URL; the caller owns it and must `end()` it. */
@@ -16,6 +21,7 @@ export function createPool(url: string, options: ConnectOptions = {}): pg.Pool {
     application_name: options.applicationName ?? "aidtrail",
     // Fail fast instead of hanging when the database is away.
     connectionTimeoutMillis: 5_000,
+    ...(options.pipeline ? { pipeline: true } : {}),
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {});

@@ -8,6 +8,7 @@ import type { System } from "./system.js";
 export function startReadModelProjector(system: System, config: RuntimeConfig, log: pino.Logger) {
   return startProjector({
     db: system.db,
+    url: system.url,
     store: system.eventStore,
     projections: allProjections,
     batchSize: config.AIDTRAIL_PROJECTOR_BATCH_SIZE,

@@ -7,6 +7,7 @@ import {
   type ProjectorLog,
   runProjectorLoop,
 } from "@aidtrail/projections";
+import { createDb, createPool } from "@aidtrail/db";
 import type { Kysely } from "kysely";
 import { ProjectionWaiters } from "./projection-waiters.js";
 import { readStoredProgress } from "./stored-progress.js";
@@ -27,6 +28,12 @@ export interface StartProjectorOptions {
   parallelism?: number;
   onFailed?: (projection: string, position: bigint, error: string) => void;
   onCommitted?: (checkpoint: GlobalCheckpoint, applied: number) => void;
+  /**
+   * The database URL: given it, the projector applies through connections of its own that
+   * pipeline (a read model's batch that only writes then costs one round trip; see
+   * withLazyTransaction), closed when it stops. Without it, through `db`.
+   */
+  url?: string;
 }
 
 export interface RunningProjector {
@@ -42,14 +49,18 @@ export interface RunningProjector {
  */
 export async function startProjector(options: StartProjectorOptions): Promise<RunningProjector> {
   const waiters = new ProjectionWaiters();
+  const parallelism = options.parallelism ?? 3;
+  // Its own pool also keeps the API's requests and the projector from waiting on each other's connections.
+  const pool = options.url ? createPool(options.url, { max: parallelism + 2, pipeline: true, applicationName: "aidtrail-projector" }) : undefined;
+  const db = pool ? createDb(pool) : options.db;
   const lease = new Lease(options.leaseName ?? "projector", `${process.pid}-${randomUUID()}`, options.leaseTtlMs ?? 15_000);
   const projector = new Projector({
-    db: options.db,
+    db,
     store: options.store,
     projections: options.projections,
     lease,
     batchSize: options.batchSize ?? 1000,
-    ...(options.parallelism ? { parallelism: options.parallelism } : {}),
+    parallelism,
     // Read models are derived from the log: a batch lost in a crash is applied again, never twice.
     asyncCommit: true,
     ...(options.log ? { log: options.log } : {}),
@@ -59,7 +70,10 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
       options.onCommitted?.(checkpoint, applied);
     },
   });
-  await projector.prepare();
+  await projector.prepare().catch(async (error: unknown) => {
+    await pool?.end();
+    throw error;
+  });
   const controller = new AbortController();
   // Only a process without the lease needs to learn progress from the database.
   let holdsLease = false;
@@ -85,7 +99,7 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
       // Whoever waits on a lease just lost now learns progress from the new holder's checkpoints.
       if (!held) void pollWhileWaiting();
     },
-    db: options.db,
+    db,
     projector,
     lease,
     signal: controller.signal,
@@ -107,6 +121,7 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
       controller.abort();
       waiters.cancelAll();
       await loop;
+      await pool?.end();
     },
   };
 }

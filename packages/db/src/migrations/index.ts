@@ -10,6 +10,7 @@ import * as anomaliesAccountHouseholds from "./2026-11-29T2130-anomalies-account
 import * as auditTileInnerHashes from "./2026-11-29T2200-audit-tile-inner-hashes.js";
 import * as auditInclusionFunction from "./2026-11-29T2210-audit-inclusion-function.js";
 import * as appendAtomicRevisionChecks from "./2026-11-29T2500-append-atomic-revision-checks.js";
+import * as projectionRequire from "./2026-11-29T2600-projection-require.js";
 
 /** Every migration in order; names are timestamps so the order never changes. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29T2200-audit-tile-inner-hashes": auditTileInnerHashes,
   "2026-11-29T2210-audit-inclusion-function": auditInclusionFunction,
   "2026-11-29T2500-append-atomic-revision-checks": appendAtomicRevisionChecks,
+  "2026-11-29T2600-projection-require": projectionRequire,
 };

@@ -93,12 +93,31 @@ export async function openApply(
   asyncCommit: boolean,
   span?: BatchSpan,
 ): Promise<{ held: boolean; advanced: boolean; state: ProjectionCheckpoint }> {
+  const { rows } = await openApplyStatement(schema, held, asyncCommit, span, false).execute(trx);
+  const row = rows[0];
+  if (!row) throw new Error(`projection schema ${schema} has no checkpoint row`);
+  return { held: row.held, advanced: row.advanced, state: checkpointOf(row) };
+}
+
+/**
+ * `openApply` for a transaction whose next statements are sent without waiting for it: the
+ * statement raises (so the transaction can only roll back) unless the lease is held and the
+ * whole batch is due, in which case it has moved the checkpoint over it.
+ */
+export function openApplyOrFail(schema: string, held: RawBuilder<boolean>, asyncCommit: boolean, span: BatchSpan): RawBuilder<unknown> {
+  return openApplyStatement(schema, held, asyncCommit, span, true);
+}
+
+function openApplyStatement(schema: string, held: RawBuilder<boolean>, asyncCommit: boolean, span: BatchSpan | undefined, orFail: boolean) {
   const table = sql.id(schema, "_checkpoint");
   const commit = asyncCommit ? sql`, set_config('synchronous_commit', 'off', true) as commit` : sql``;
   const notBehind = span?.readAfter ? sql`and (transaction_id, position) >= ${tuple(span.readAfter)}` : sql``;
   const due = span ? sql`held and status = 'running' and (transaction_id, position) < ${tuple(span.first)} ${notBehind}` : sql`false`;
   const last = span?.last ?? { transactionId: 0n, position: 0n };
-  const { rows } = await sql<CheckpointRow & { held: boolean; advanced: boolean }>`
+  const fail = orFail
+    ? sql`, aidtrail_require(advanced, case when held then ${`batch not due to ${schema}`} else 'projector lease not held' end) as required`
+    : sql``;
+  return sql<CheckpointRow & { held: boolean; advanced: boolean }>`
     with before as (
       select ${held} as held, set_config('search_path', ${schema}, true) as path ${commit},
              transaction_id, position, applied, status, failed_position, error
@@ -113,11 +132,8 @@ export async function openApply(
       from decided where decided.advanced
       returning 1
     )
-    select held, advanced, transaction_id::text, position, applied, status, failed_position, error
-    from decided`.execute(trx);
-  const row = rows[0];
-  if (!row) throw new Error(`projection schema ${schema} has no checkpoint row`);
-  return { held: row.held, advanced: row.advanced, state: checkpointOf(row) };
+    select held, advanced, transaction_id::text, position, applied, status, failed_position, error ${fail}
+    from ${orFail ? sql`(select) as one left join decided on true` : sql`decided`}`;
 }
 
 /**

@@ -1,6 +1,5 @@
 import {
-  type CompiledQuery,
-  type ControlledTransaction,
+  CompiledQuery,
   type DatabaseConnection,
   type Driver,
   Kysely,
@@ -12,19 +11,29 @@ import {
 } from "kysely";
 
 /**
- * Runs `work` in a transaction that begins at its first statement: `work` gets a kysely
- * Transaction whose first query begins a real one on `db` and runs `onBegin` in it before itself.
- * Work that issues no statement (a read model with nothing to do in a batch) costs no round trip,
- * and what `work` computes before its first statement is not done inside the transaction.
- * `begun` says whether a transaction was committed; if `work` or the commit throws, a begun
- * transaction is rolled back and the error rethrown.
+ * Runs `work` in a transaction that begins at its first statement and waits for as few answers
+ * as it can, for a read model's live batch:
+ *
+ * - Work that issues no statement sends nothing at all (`committed` is false).
+ * - The first statement goes out right behind `begin` and `opening`, a statement that must raise
+ *   unless the transaction may go on (the projector's lease and checkpoint check).
+ * - A write without RETURNING (insert, update or delete) is sent without waiting for its answer:
+ *   `work` gets no rows and no row count back at once, and its error, like the opening's, fails
+ *   the commit. The commit goes out right behind the last write.
+ *
+ * On a connection that pipelines (pg's `pipeline` option), a transaction whose statements are
+ * all such writes costs one round trip, however many writes; elsewhere the statements queue on
+ * the connection in the same order. Either way PostgreSQL fails every statement after a failed
+ * one in the transaction and answers the commit with a rollback, so nothing is committed unless
+ * every statement succeeded. If `work` or the commit throws, the transaction is rolled back and
+ * the first failure rethrown.
  */
 export async function withLazyTransaction<T>(
   db: Kysely<any>,
-  onBegin: (trx: Transaction<any>) => Promise<void>,
+  opening: CompiledQuery,
   work: (trx: Transaction<any>) => Promise<T>,
-): Promise<{ value: T; begun: boolean }> {
-  const connection = new LazyConnection(db, onBegin);
+): Promise<{ value: T; committed: boolean }> {
+  const connection = new LazyConnection(db, opening);
   const lazy = new Kysely<any>({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
@@ -34,54 +43,100 @@ export async function withLazyTransaction<T>(
     },
   });
   const value = await lazy.transaction().execute(work);
-  return { value, begun: connection.begun };
+  return { value, committed: connection.committed };
+}
+
+/** An insert, update or delete that returns no rows: nothing in its answer but a count and an error. */
+function isBlindWrite(query: CompiledQuery): boolean {
+  return typeof query.sql === "string" && /^\s*(insert|update|delete)\s/i.test(query.sql) && !/\breturning\b/i.test(query.sql);
 }
 
 class LazyConnection implements DatabaseConnection {
-  private real: Promise<ControlledTransaction<any>> | undefined;
-  begun = false;
+  private connection: DatabaseConnection | undefined;
+  private release: (() => void) | undefined;
+  private held: Promise<void> | undefined;
+  /** Answers not waited for (begin, the opening, blind writes), in the order sent. */
+  private readonly unanswered: Promise<void>[] = [];
+  private failure: { error: unknown } | undefined;
+  committed = false;
 
   constructor(
     private readonly db: Kysely<any>,
-    private readonly onBegin: (trx: Transaction<any>) => Promise<void>,
+    private readonly opening: CompiledQuery,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    this.real ??= this.begin();
-    return (await this.real).executeQuery<R>(query);
+    if (this.failure) throw this.failure.error;
+    const connection = this.connection ?? (await this.begin());
+    const answer = connection.executeQuery<R>(query);
+    if (isBlindWrite(query)) {
+      this.notWaitedFor(answer);
+      return { rows: [] };
+    }
+    try {
+      return await answer;
+    } catch (error) {
+      // A statement sent before it may have failed first (this one then failed as "aborted").
+      await Promise.all(this.unanswered);
+      throw this.firstFailure(error);
+    }
   }
 
   streamQuery(): AsyncIterableIterator<QueryResult<never>> {
     throw new Error("a lazy transaction does not stream");
   }
 
-  /** Commits or rolls back the real transaction, if one began; later calls do nothing. */
+  /** Commits or rolls back, if anything was sent; waits for every answer and gives the connection back. */
   async end(how: "commit" | "rollback"): Promise<void> {
-    const real = this.real;
-    this.real = undefined;
-    // A transaction whose begin failed was rolled back there.
-    const trx = await real?.catch(() => undefined);
-    if (!trx) return;
-    if (how === "rollback") return void (await trx.rollback().execute());
+    const connection = this.connection;
+    if (!connection) return;
+    this.connection = undefined;
     try {
-      await trx.commit().execute();
-      this.begun = true;
-    } catch (error) {
-      // Releases the connection whatever state the commit left it in.
-      await trx.rollback().execute().catch(() => {});
-      throw error;
+      const ended = connection.executeQuery(CompiledQuery.raw(how));
+      await Promise.all(this.unanswered);
+      const { rows } = await ended;
+      if (how === "rollback") return;
+      if (this.failure) throw this.failure.error;
+      if ((rows[0] as { command?: string } | undefined)?.command === "ROLLBACK") throw new Error("the transaction was rolled back");
+      this.committed = true;
+    } finally {
+      this.release?.();
+      await this.held;
     }
   }
 
-  private async begin(): Promise<ControlledTransaction<any>> {
-    const trx = await this.db.startTransaction().execute();
-    try {
-      await this.onBegin(trx);
-    } catch (error) {
-      await trx.rollback().execute().catch(() => {});
-      throw error;
-    }
-    return trx;
+  private firstFailure(otherwise: unknown): unknown {
+    return this.failure ? this.failure.error : otherwise;
+  }
+
+  private notWaitedFor(answer: Promise<unknown>): void {
+    this.unanswered.push(
+      answer.then(
+        () => {},
+        (error: unknown) => {
+          this.failure ??= { error };
+        },
+      ),
+    );
+  }
+
+  /** Takes a pooled connection for the transaction's lifetime and sends `begin` and the opening on it. */
+  private async begin(): Promise<DatabaseConnection> {
+    const connection = await new Promise<DatabaseConnection>((resolve, reject) => {
+      this.held = this.db
+        .getExecutor()
+        .provideConnection(async (c) => {
+          resolve(c);
+          await new Promise<void>((release) => {
+            this.release = release;
+          });
+        })
+        .catch(reject);
+    });
+    this.connection = connection;
+    this.notWaitedFor(connection.executeQuery(CompiledQuery.raw("begin")));
+    this.notWaitedFor(connection.executeQuery(this.opening));
+    return connection;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   ensureProjectionSchema,
   markFailed,
   openApply,
+  openApplyOrFail,
   readCheckpoint,
   writeCheckpoint,
 } from "./checkpoint-store.js";
@@ -133,10 +134,12 @@ export class Projector {
 
   /**
    * The usual live batch for one projection: applied in a transaction that begins at the apply's
-   * first statement, the checkpoint moved over the whole batch in that statement's round trip
-   * (`openApply`). "untouched" when the apply issued no statement: nothing to commit, the
-   * checkpoint moves with the other untouched projections' in one statement. Anything unusual
-   * (the batch not due as remembered, a failing apply) goes through `applyOne`.
+   * first statement, opened by a statement that moves the checkpoint over the whole batch and
+   * fails the transaction unless the lease is held and the batch is due (`openApplyOrFail`); the
+   * apply's writes and the commit follow without waiting (`withLazyTransaction`). "untouched" when
+   * the apply issued no statement: nothing to commit, the checkpoint moves with the other
+   * untouched projections' in one statement. Anything unusual (a lease lost, the batch not due as
+   * remembered, a failing apply) is sorted out by `applyOne`.
    */
   private async applyLive(
     projection: Projection,
@@ -147,19 +150,11 @@ export class Projector {
     const asyncCommit = this.options.asyncCommit === true;
     // runOnce applies only non-empty batches.
     const span = spanOf(events, readAfter)!;
+    const opening = openApplyOrFail(this.schemaOf(projection), lease.heldCondition(), asyncCommit, span).compile(db);
     try {
-      const { begun } = await withLazyTransaction(
-        db,
-        async (trx) => {
-          const { held, advanced } = await openApply(trx, this.schemaOf(projection), lease.heldCondition(), asyncCommit, span);
-          if (!held) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
-          if (!advanced) throw new NotDue();
-        },
-        (trx) => projection.applyBatch(trx, events),
-      );
-      return begun ? { applied: events.length, reached: span.last } : "untouched";
-    } catch (error) {
-      if (error instanceof LeaseLost) throw error;
+      const { committed } = await withLazyTransaction(db, opening, (trx) => projection.applyBatch(trx, events));
+      return committed ? { applied: events.length, reached: span.last } : "untouched";
+    } catch {
       return this.applyOne(projection, events, { asyncCommit, readAfter });
     }
   }
@@ -322,9 +317,6 @@ function pastCheckpoint(events: readonly RecordedEvent[], checkpoint: GlobalChec
   if (first === undefined || compareCheckpoints(first, checkpoint) > 0) return events;
   return events.filter((e) => compareCheckpoints(e, checkpoint) > 0);
 }
-
-/** Thrown inside a lazy apply transaction whose batch is not due as remembered: `applyOne` takes over. */
-class NotDue extends Error {}
 
 function lowest(checkpoints: readonly GlobalCheckpoint[]): GlobalCheckpoint | undefined {
   let min: GlobalCheckpoint | undefined;

@@ -32,7 +32,7 @@ export async function createApiHarness(pgAdminUrl: string, options: AppOptions &
   // Reads need the read models: the projector runs inline, as in `aidtrail start`, and writes wait for it.
   const { withProjector = false, ...appOptions } = options;
   const projector: RunningProjector | undefined = withProjector
-    ? await startProjector({ db: database.db, store, projections: allProjections, leaseTtlMs: 5_000 })
+    ? await startProjector({ db: database.db, url: database.url, store, projections: allProjections, leaseTtlMs: 5_000 })
     : undefined;
   const extra: Partial<AppDependencies> = projector ? { projector, projections: allProjections } : {};
   const app = await buildApp(
