@@ -82,6 +82,18 @@ describe("the leaf worker", () => {
     expect(verified).toMatchObject({ ok: true, events: events.length });
   });
 
+  it("given a worker that cannot start, when batches are hashed, then each is left to the caller and no other worker is started", async () => {
+    const crashes: unknown[] = [];
+    const worker = new LeafWorker({ entry: new URL("./no-such-leaf-worker.mjs", import.meta.url), onCrash: (e) => crashes.push(e) });
+    try {
+      const events = (await readToEnd(new TextEventStore(store), 10_000)).slice(0, 10);
+      for (let i = 0; i < 3; i++) expect(await worker.leaves(events)).toBeUndefined();
+      expect(crashes).toHaveLength(1);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it("given a batch holding an event canonicalize refuses, when hashed ahead, then the worker gives no leaves and leavesOf throws the in-thread refusal", async () => {
     let deep: unknown = 1;
     for (let i = 0; i < 130; i++) deep = [deep];

@@ -26,10 +26,14 @@ interface Waiting {
  * and hashes while the main thread reads the next batch and writes tiles. `leaves` never
  * rejects: it resolves undefined when the worker could not give every leaf of the batch (it
  * refused an event, crashed or was stopped), and the caller computes that batch itself (where a
- * refusal surfaces as it always did). A crashed worker is replaced on the next batch.
+ * refusal surfaces as it always did). A crashed worker is replaced on the next batch, unless it
+ * died before answering any batch (it cannot even start, e.g. no TypeScript loader): then no other
+ * is started and every batch is left to the caller, rather than paying a failed start per batch.
  */
 export class LeafWorker {
   #worker: Worker | undefined;
+  /** Set when a worker died before its first answer: none is started again. */
+  #cannotStart = false;
   readonly #waiting = new Map<number, Waiting>();
   #nextId = 0;
 
@@ -43,6 +47,7 @@ export class LeafWorker {
   ) {}
 
   leaves(events: readonly TextRecordedEvent[]): Promise<Uint8Array[] | undefined> {
+    if (this.#cannotStart) return Promise.resolve(undefined);
     const count = events.length;
     const job: LeafJob = {
       id: this.#nextId++,
@@ -86,10 +91,15 @@ export class LeafWorker {
   #started(): Worker {
     if (this.#worker !== undefined) return this.#worker;
     const worker = new Worker(this.options.entry ?? new URL("./leaf-worker-entry.mjs", import.meta.url));
-    worker.on("message", (result: LeafJobResult) => this.#answer(result));
+    let answered = false;
+    worker.on("message", (result: LeafJobResult) => {
+      answered = true;
+      this.#answer(result);
+    });
     const lost = (error: unknown) => {
       if (this.#worker !== worker) return; // already closed or replaced
       this.#worker = undefined;
+      this.#cannotStart = !answered;
       this.#answerAll(undefined);
       this.options.onCrash?.(error);
     };
