@@ -200,4 +200,24 @@ describe("projector runtime", () => {
     await drain(live);
     expect((await counts(liveSchema("counts_behind"), "b")).map((r) => r.events)).toEqual([17, 17, 17]);
   });
+  it("applies a batch to the projection that took longest last time first", async () => {
+    const order: string[] = [];
+    const traced = (p: ReturnType<typeof streamCountsProjection>) => ({
+      ...p,
+      async applyBatch(trx: Parameters<typeof p.applyBatch>[0], events: Parameters<typeof p.applyBatch>[1]) {
+        order.push(p.name);
+        await p.applyBatch(trx, events);
+      },
+    });
+    const quick = traced(streamCountsProjection({ name: "order_quick" }));
+    const slow = traced(streamCountsProjection({ name: "order_slow", delayMs: 200 }));
+    const lease = new Lease("order-test", "test-o", 60_000);
+    await lease.tryAcquire(database.db);
+    const projector = new Projector({ db: database.db, store, projections: [quick, slow], lease, parallelism: 1 });
+    await drain(projector);
+    await store.append("o-0", [{ type: "Counted", data: {} }]);
+    order.length = 0;
+    await drain(projector);
+    expect(order).toEqual(["order_slow", "order_quick"]);
+  });
 });

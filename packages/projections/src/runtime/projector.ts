@@ -67,6 +67,8 @@ export class Projector {
   private readonly schemaOf: (p: Projection) => string;
   private prepared = false;
   private standing: Map<Projection, GlobalCheckpoint> | undefined;
+  /** How long each projection's last live batch took: the order of the next batch's applies. */
+  private readonly lastApplyMs = new Map<Projection, number>();
 
   constructor(private readonly options: ProjectorOptions) {
     this.log = options.log ?? silent;
@@ -100,7 +102,8 @@ export class Projector {
       const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });
       if (events.length === 0) return { applied: 0, after, caughtUp: true };
       if (!(await lease.renewIfDue(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
-      const running = [...this.standing.keys()];
+      // Slowest first (by each one's last live batch): the slowest starting last would hold the batch up.
+      const running = [...this.standing.keys()].sort((a, b) => (this.lastApplyMs.get(b) ?? 0) - (this.lastApplyMs.get(a) ?? 0));
       const standing = this.standing;
       let applied = 0;
       const record = (projection: Projection, done: { applied: number; reached: GlobalCheckpoint | undefined }) => {
@@ -113,7 +116,9 @@ export class Projector {
       const outcomes = await Promise.allSettled(
         running.map((projection) =>
           slots.run(async () => {
+            const started = performance.now();
             const done = await this.applyLive(projection, events, after);
+            this.lastApplyMs.set(projection, performance.now() - started);
             if (done === "untouched") untouched.push(projection);
             else record(projection, done);
           }),
