@@ -1,7 +1,7 @@
 import { type EventStore, START } from "@aidtrail/event-store";
 import { type Kysely, sql } from "kysely";
 import { BatchFeed } from "./batch-feed.js";
-import { loadingAppendOnly } from "./bulk-load.js";
+import { appliedByRebuild } from "./bulk-load.js";
 import { ensureProjectionSchema, readCheckpoint } from "./checkpoint-store.js";
 import { buildIndexes, dropIndexes } from "./deferred-indexes.js";
 import { Lease, LeaseLost } from "./lease.js";
@@ -46,8 +46,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<{ app
   }
   const lease = new Lease(`rebuild:${projections.map((p) => p.name).join(",")}`, `rebuild-${process.pid}-${Date.now()}`, 60_000);
   if (!(await lease.tryAcquire(db))) throw new Error(`another rebuild of ${lease.name} is running`);
-  // Append-only tables load without indexes (above), so their appends go by COPY.
-  const loading = projections.map(loadingAppendOnly);
+  // Append-only tables load without indexes (above), so their appends go by COPY, as do new rows.
+  const loading = projections.map(appliedByRebuild);
   const projector = new Projector({
     db,
     store,

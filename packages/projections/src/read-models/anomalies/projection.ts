@@ -180,7 +180,7 @@ export const anomaliesProjection: Projection = {
       }
     }
     const loadPayments = async (rows: PaymentRow[]) => {
-      for (const r of rows) if (!payments.rows.has(r.disbursement_id)) payments.rows.set(r.disbursement_id, r);
+      for (const r of rows) if (!payments.rows.has(r.disbursement_id)) payments.load(r.disbursement_id, r);
     };
     await loadPayments(await selectByKeys<PaymentRow>(trx, "an_payments", "disbursement_id", paymentIds));
     for (const p of payments.rows.values()) {

@@ -1,6 +1,8 @@
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
-import { sql } from "kysely";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { Kysely, PostgresDialect, type Transaction, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { appliedByRebuild } from "../../runtime/bulk-load.js";
+import { BatchState, preload } from "./batch-state.js";
 import { copyRows, upsertRows } from "./sql-rows.js";
 
 let database: TestDatabase;
@@ -70,4 +72,76 @@ it("a COPY that fails fails its transaction: nothing it sent is written, and the
   });
   const { rows } = await sql<{ id: string }>`select id from copy_target order by id`.execute(database.db);
   expect(rows).toEqual([{ id: "c" }]);
+});
+
+describe("in a rebuild, rows a batch state made for keys it found nowhere", () => {
+  const columns = { id: "text", n: "bigint" } as const;
+  const additive = { key: ["id"], set: { n: "counters.n + excluded.n" } } as const;
+
+  /** Runs `work` in a transaction marked as a rebuild's apply, counting the COPYs it sent. */
+  async function inRebuild(work: (trx: Transaction<any>) => Promise<void>): Promise<number> {
+    let copies = 0;
+    const counted = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: database.pool }),
+      log: (e) => {
+        if (typeof e.query.sql !== "string") copies++;
+      },
+    });
+    const projection = appliedByRebuild({ name: "t", tables: [], async createTables() {}, applyBatch: (trx) => work(trx) });
+    await counted.transaction().execute((trx) => projection.applyBatch(trx, []));
+    return copies;
+  }
+
+  async function counters(): Promise<Array<{ id: string; n: string }>> {
+    return (await sql<{ id: string; n: string }>`select id, n::text from counters order by id`.execute(database.db)).rows;
+  }
+
+  beforeAll(async () => {
+    await sql`create table counters (id text primary key, n bigint not null)`.execute(database.db);
+  });
+
+  it("go in by COPY, next to the upsert of rows it loaded", async () => {
+    await sql`truncate counters; insert into counters values ('loaded', 10)`.execute(database.db);
+    const copies = await inRebuild(async (trx) => {
+      const state = new BatchState<{ id: string; n: number }>();
+      await preload(state, ["loaded", "new-1"], async () => [["loaded", { id: "loaded", n: 10 }]]);
+      state.set("loaded", { id: "loaded", n: 5 });
+      state.set("new-1", { id: "new-1", n: 1 });
+      state.set("new-2", { id: "new-2", n: 2 });
+      await upsertRows(trx, "counters", columns, state.changed(), additive);
+    });
+    expect(copies).toBe(1);
+    expect(await counters()).toEqual([
+      { id: "loaded", n: "15" },
+      { id: "new-1", n: "1" },
+      { id: "new-2", n: "2" },
+    ]);
+  });
+
+  it("are upserted after all when one of them exists, exactly as outside a rebuild, and the transaction goes on", async () => {
+    const batch = (state: BatchState<{ id: string; n: number }>) => {
+      state.set("existing", { id: "existing", n: 5 }); // never loaded: presumed new, wrongly
+      state.set("new", { id: "new", n: 1 });
+    };
+    await sql`truncate counters; insert into counters values ('existing', 10)`.execute(database.db);
+    await database.db.transaction().execute(async (trx) => {
+      const state = new BatchState<{ id: string; n: number }>();
+      batch(state);
+      await upsertRows(trx, "counters", columns, state.changed(), additive);
+    });
+    const outside = await counters();
+    await sql`truncate counters; insert into counters values ('existing', 10)`.execute(database.db);
+    const copies = await inRebuild(async (trx) => {
+      const state = new BatchState<{ id: string; n: number }>();
+      batch(state);
+      await upsertRows(trx, "counters", columns, state.changed(), additive);
+      await sql`insert into counters values ('after', 7)`.execute(trx);
+    });
+    expect(copies).toBe(1);
+    expect(outside).toEqual([
+      { id: "existing", n: "15" },
+      { id: "new", n: "1" },
+    ]);
+    expect(await counters()).toEqual([{ id: "after", n: "7" }, ...outside]);
+  });
 });

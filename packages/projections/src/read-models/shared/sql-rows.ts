@@ -1,6 +1,7 @@
 import { copyJson, copyScriptQuery, copyText } from "@aidtrail/event-store";
 import { CompiledQuery, type Transaction, sql } from "kysely";
-import { appendsByCopy } from "../../runtime/bulk-load.js";
+import { appendsByCopy, insertsByCopy } from "../../runtime/bulk-load.js";
+import { presumedNew } from "./batch-state.js";
 
 /** Column name → PostgreSQL type, as `unnest` needs it to read the rows back. */
 export type ColumnTypes = Readonly<Record<string, string>>;
@@ -30,9 +31,22 @@ export async function upsertRows(
   options: UpsertOptions,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const names = Object.keys(columns);
   const appendOnly = options.set !== "all" && Object.keys(options.set).length === 0;
   if (appendOnly && appendsByCopy(trx, table)) return copyRows(trx, table, columns, rows);
+  let upserted = rows;
+  if (insertsByCopy(trx)) {
+    // A rebuild: rows presumed new go in by COPY; if one of them exists after all, the COPY is
+    // undone and they are upserted with the rest, so the table ends the same either way.
+    const presumed = presumedNew(rows);
+    const fresh = presumed ? rows.filter((_, i) => presumed[i]) : [];
+    if (fresh.length > 0 && (await copyNewRows(trx, table, columns, fresh))) upserted = rows.filter((_, i) => !presumed![i]);
+  }
+  await upsertStatement(trx, table, columns, upserted, options);
+}
+
+async function upsertStatement(trx: Transaction<any>, table: string, columns: ColumnTypes, rows: readonly object[], options: UpsertOptions): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns);
   const list = sql.join(names.map((n) => sql.id(n)));
   const arrays = names.map((n) => {
     if (columns[n] === "jsonb" || columns[n] === "json") return jsonColumn(rows, n, columns[n]);
@@ -81,10 +95,32 @@ const COPY_CHUNK_ROWS = 500;
  * them (json/jsonb as their JSON text, JSON null and a missing value as NULL).
  */
 export async function copyRows(trx: Transaction<any>, table: string, columns: ColumnTypes, rows: readonly object[]): Promise<void> {
+  await runCopy(trx, (copy) => copy, table, columns, rows);
+}
+
+/**
+ * COPYs `rows` in under a savepoint, in one round trip; false (and nothing written) when one of
+ * their keys is already in the table.
+ */
+async function copyNewRows(trx: Transaction<any>, table: string, columns: ColumnTypes, rows: readonly object[]): Promise<boolean> {
+  try {
+    await runCopy(trx, (copy) => `savepoint presumed_new; ${copy}; release savepoint presumed_new`, table, columns, rows);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await sql`rollback to savepoint presumed_new`.execute(trx);
+    return false;
+  }
+}
+
+const UNIQUE_VIOLATION = "23505";
+
+async function runCopy(trx: Transaction<any>, script: (copy: string) => string, table: string, columns: ColumnTypes, rows: readonly object[]): Promise<void> {
   const names = Object.keys(columns);
   const json = names.map((n) => columns[n] === "json" || columns[n] === "jsonb");
   let next = 0;
-  const { query, done } = copyScriptQuery(`copy ${quoteId(table)} (${names.map(quoteId).join(", ")}) from stdin`, () => () => {
+  const copy = `copy ${quoteId(table)} (${names.map(quoteId).join(", ")}) from stdin`;
+  const { query, done } = copyScriptQuery(script(copy), () => () => {
     if (next >= rows.length) return undefined;
     const end = Math.min(next + COPY_CHUNK_ROWS, rows.length);
     let text = "";
@@ -101,7 +137,7 @@ export async function copyRows(trx: Transaction<any>, table: string, columns: Co
   });
   // kysely hands a compiled query's text to pg's client.query as it is, and pg runs an object with
   // a `submit` method as its own protocol handler (here COPY's) after the statements before it.
-  // kysely returns at once (the object is no promise); `done` settles when the COPY has ended.
+  // kysely returns at once (the object is no promise); `done` settles when the script has ended.
   await Promise.all([trx.executeQuery(CompiledQuery.raw(query as unknown as string)), done]);
 }
 
