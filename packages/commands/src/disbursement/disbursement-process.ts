@@ -17,15 +17,13 @@ import {
 import {
   type DisbursementView,
   disbursementAggregate,
-  householdAggregate,
-  loanAggregate,
   programAggregate,
   slotAggregate,
-  stakeAggregate,
 } from "../aggregates/domain-aggregates.js";
 import type { StreamWriter } from "../aggregates/stream-writer.js";
 import { type CommandContext, metadataFor } from "../command-context.js";
 import { KeyedMutex } from "../keyed-mutex.js";
+import { paymentInputs } from "./payment-inputs.js";
 
 type Initiated = Extract<DisbursementState, { status: "initiated" }>;
 type ActingRole = "officer" | "approver" | "system";
@@ -74,15 +72,8 @@ export class DisbursementProcess {
    * What a payment is assessed on: household, program, and its stake or loan. Read fresh from the
    * store (a household that exited must be refused), and no earlier than the request arrived.
    */
-  async readContext(request: DisbursementRequest): Promise<DisbursementContext> {
-    const inputs = request.inputs;
-    const [household, program, stake, loan] = await Promise.all([
-      this.writer.read(streamIds.household(request.householdId), householdAggregate),
-      this.writer.read(streamIds.program(request.programId), programAggregate),
-      inputs?.kind === "enterprise_dividend" ? this.writer.read(streamIds.stake(inputs.stakeId), stakeAggregate) : null,
-      inputs?.kind === "loan_interest" ? this.writer.read(streamIds.loan(inputs.loanId), loanAggregate) : null,
-    ]);
-    return { household: household.state, program: program.state, stake: stake?.state ?? null, loan: loan?.state ?? null };
+  readContext(request: DisbursementRequest): Promise<DisbursementContext> {
+    return paymentInputs(request, async (streamId, aggregate) => (await this.writer.read(streamId, aggregate)).state);
   }
 
   private async lastSeen(disbursementId: string): Promise<DisbursementView> {

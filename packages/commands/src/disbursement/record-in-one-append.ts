@@ -12,19 +12,13 @@ import {
   initialSlotState,
   streamIds,
 } from "@aidtrail/domain";
-import {
-  disbursementAggregate,
-  householdAggregate,
-  loanAggregate,
-  programAggregate,
-  slotAggregate,
-  stakeAggregate,
-} from "../aggregates/domain-aggregates.js";
+import { disbursementAggregate, programAggregate, slotAggregate } from "../aggregates/domain-aggregates.js";
 import type { Aggregate } from "../aggregates/aggregate.js";
 import type { Companion, Decision } from "../aggregates/joint-append.js";
 import { CompanionConflict, type StreamWriter } from "../aggregates/stream-writer.js";
 import { type CommandContext, metadataFor } from "../command-context.js";
 import { type DisbursementAnswer, answerOf } from "./disbursement-answer.js";
+import { paymentInputs } from "./payment-inputs.js";
 
 /**
  * A new payment that will be recorded, in ONE atomic append where the store has one: Initiated,
@@ -80,19 +74,14 @@ export async function recordInOneAppend(
  */
 async function contextAsSeen(writer: StreamWriter, request: DisbursementRequest): Promise<{ context: DisbursementContext; checks: Companion[] }> {
   const checks: Companion[] = [];
-  const seen = async <S>(streamId: string, aggregate: Aggregate<S>): Promise<S> => {
+  const context = await paymentInputs(request, async (streamId, aggregate) => {
     const { state, revision } = await writer.lastSeen(streamId, aggregate);
-    checks.push({ streamId, aggregate: aggregate as Aggregate<unknown>, events: [], expectedRevision: revision === -1 ? "no_stream" : revision });
+    if (aggregate !== programAggregate) {
+      checks.push({ streamId, aggregate: aggregate as Aggregate<unknown>, events: [], expectedRevision: revision === -1 ? "no_stream" : revision });
+    }
     return state;
-  };
-  const inputs = request.inputs;
-  const [household, program, stake, loan] = await Promise.all([
-    seen(streamIds.household(request.householdId), householdAggregate),
-    writer.lastSeen(streamIds.program(request.programId), programAggregate),
-    inputs?.kind === "enterprise_dividend" ? seen(streamIds.stake(inputs.stakeId), stakeAggregate) : null,
-    inputs?.kind === "loan_interest" ? seen(streamIds.loan(inputs.loanId), loanAggregate) : null,
-  ]);
-  return { context: { household, program: program.state, stake, loan }, checks };
+  });
+  return { context, checks };
 }
 
 /** A stream this process knows to have events: a joint write expecting it new would only conflict. */
