@@ -58,3 +58,51 @@ it("a loop whose projections have all stopped on a poison event idles instead of
   expect(batches).toBe(2);
   expect(waits).toEqual([]);
 });
+
+it("a loop waiting on the log resumes when another projector of the process ends a batch (its transaction may have held the log's horizon back)", async () => {
+  const waiting = streamCountsProjection({ name: "loop_woken" });
+  const other = streamCountsProjection({ name: "loop_other" });
+  const lease = new Lease("loop-woken", "test-w", 60_000);
+  const projector = new Projector({ db: database.db, store, projections: [waiting], lease });
+  let resumed!: () => void;
+  const applied = new Promise<void>((resolve) => {
+    resumed = resolve;
+  });
+  const runOnce = projector.runOnce.bind(projector);
+  projector.runOnce = async () => {
+    const outcome = await runOnce();
+    // A batch after the loop first waited: the wait ended.
+    if (outcome.applied > 0 && waits > 0) resumed();
+    return outcome;
+  };
+  let waits = 0;
+  let waitingNow!: () => void;
+  const parked = new Promise<void>((resolve) => {
+    waitingNow = resolve;
+  });
+  const controller = new AbortController();
+  const loop = runProjectorLoop({
+    db: database.db,
+    projector,
+    lease,
+    // A store that would wait until its timeout (a minute): only an abort ends the wait.
+    waitForEvents: (_after, _ms, signal) =>
+      new Promise<void>((resolve) => {
+        waits++;
+        waitingNow();
+        if (signal.aborted) resolve();
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      }),
+    signal: controller.signal,
+    idleMs: 60_000,
+  });
+  await parked;
+  await store.append("lw-0", [{ type: "Counted", data: {} }]);
+  const otherLease = new Lease("loop-other", "test-w", 60_000);
+  await otherLease.tryAcquire(database.db);
+  await new Projector({ db: database.db, store, projections: [other], lease: otherLease }).runOnce();
+  const outcome = await Promise.race([applied.then(() => "resumed"), new Promise((r) => setTimeout(() => r("still waiting"), 10_000))]);
+  controller.abort();
+  await loop;
+  expect(outcome).toBe("resumed");
+});

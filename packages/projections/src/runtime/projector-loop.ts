@@ -1,5 +1,6 @@
 import type { GlobalCheckpoint } from "@aidtrail/event-store";
 import { LeaseLost } from "./lease.js";
+import { localCommits } from "./local-commits.js";
 import type { Projector, ProjectorLog } from "./projector.js";
 import type { Lease } from "./lease.js";
 import type { Kysely } from "kysely";
@@ -50,7 +51,13 @@ export async function runProjectorLoop(options: LoopOptions): Promise<void> {
         // Renews the lease while idle, so a quiet log does not let it expire; not after every
         // batch (a round trip before the wait), since each apply transaction checks it anyway.
         if (!lease.fresh) setHeld(await lease.tryAcquire(db));
-        await options.waitForEvents(outcome.after, idle, signal);
+        // Another projector of this process ending a batch may have let the log's horizon pass.
+        const wake = localCommits.until(signal);
+        try {
+          await options.waitForEvents(outcome.after, idle, wake.signal);
+        } finally {
+          wake.dispose();
+        }
       }
     } catch (error) {
       if (error instanceof LeaseLost) {

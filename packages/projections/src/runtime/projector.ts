@@ -11,6 +11,7 @@ import {
   writeCheckpoint,
 } from "./checkpoint-store.js";
 import { withLazyTransaction } from "./lazy-transaction.js";
+import { localCommits } from "./local-commits.js";
 import { type Lease, LeaseLost } from "./lease.js";
 import { liveSchema, type Projection } from "./projection.js";
 import { Slots } from "./slots.js";
@@ -93,6 +94,7 @@ export class Projector {
   async runOnce(): Promise<BatchOutcome> {
     await this.prepare();
     const { db, store, lease } = this.options;
+    let batch = false;
     try {
       // Where each projection stands, as its last apply transaction found it; read from the
       // database once, and again after a failure (the lease may have changed hands meanwhile).
@@ -101,6 +103,7 @@ export class Projector {
       if (!after) return { applied: 0, after: START, caughtUp: true, stopped: true };
       const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });
       if (events.length === 0) return { applied: 0, after, caughtUp: true };
+      batch = true;
       if (!(await lease.renewIfDue(db))) throw new LeaseLost(`lease ${lease.name} is no longer held by ${lease.owner}`);
       // Slowest first (by each one's last live batch): the slowest starting last would hold the batch up.
       const running = [...this.standing.keys()].sort((a, b) => (this.lastApplyMs.get(b) ?? 0) - (this.lastApplyMs.get(a) ?? 0));
@@ -134,6 +137,9 @@ export class Projector {
     } catch (error) {
       this.standing = undefined;
       throw error;
+    } finally {
+      // Only a batch that ran transactions: loops that found nothing must not wake each other in turn.
+      if (batch) localCommits.notify();
     }
   }
 
