@@ -61,6 +61,7 @@ export async function startProjector(options: StartProjectorOptions): Promise<Ru
     lease,
     batchSize: options.batchSize ?? 1000,
     parallelism,
+    pipelined: pool !== undefined,
     // Read models are derived from the log: a batch lost in a crash is applied again, never twice.
     asyncCommit: true,
     ...(options.log ? { log: options.log } : {}),

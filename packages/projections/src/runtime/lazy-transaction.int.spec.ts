@@ -1,6 +1,6 @@
 import { createPool } from "@aidtrail/db";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
-import { type CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
+import { type CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { withLazyTransaction } from "./lazy-transaction.js";
@@ -48,16 +48,17 @@ describe.each([
   });
 
   const released = () => expect(pool.idleCount).toBe(pool.totalCount);
+  const lazy = <T>(open: CompiledQuery, work: (trx: Transaction<any>) => Promise<T>) => withLazyTransaction(db, open, work, { pipelined: pipeline });
 
   it("work that issues no statement sends nothing at all", async () => {
     sent.length = 0;
-    expect(await withLazyTransaction(db, opening(db), async () => 42)).toEqual({ value: 42, committed: false });
+    expect(await lazy(opening(db), async () => 42)).toEqual({ value: 42, committed: false });
     expect(sent).toEqual([]);
   });
 
   it("begins at the first statement with the opening before it; writes go out unanswered and commit together with what the opening wrote", async () => {
     sent.length = 0;
-    const out = await withLazyTransaction(db, opening(db, true, base + 1), async (trx) => {
+    const out = await lazy(opening(db, true, base + 1), async (trx) => {
       const write = await sql`insert into lazy_rows values (${base + 2}, 'work')`.execute(trx);
       await sql`update lazy_rows set note = 'updated' where id = ${base + 2}`.execute(trx);
       // A read sees the writes before it.
@@ -74,7 +75,7 @@ describe.each([
     const before = await ids();
     let after = false;
     await expect(
-      withLazyTransaction(db, opening(db, false), async (trx) => {
+      lazy(opening(db, false), async (trx) => {
         await sql`insert into lazy_rows values (${base + 3}, 'work')`.execute(trx);
         await sql`select 1`.execute(trx);
         after = true;
@@ -88,7 +89,7 @@ describe.each([
   it("an opening that raises fails the commit of work that only writes; nothing is written", async () => {
     const before = await ids();
     await expect(
-      withLazyTransaction(db, opening(db, false), async (trx) => {
+      lazy(opening(db, false), async (trx) => {
         await sql`insert into lazy_rows values (${base + 4}, 'work')`.execute(trx);
         await sql`insert into lazy_rows values (${base + 5}, 'work')`.execute(trx);
       }),
@@ -100,7 +101,7 @@ describe.each([
   it("a write that fails unanswered fails the commit with its own error and undoes the writes before and after it", async () => {
     const before = await ids();
     await expect(
-      withLazyTransaction(db, opening(db, true, base + 6), async (trx) => {
+      lazy(opening(db, true, base + 6), async (trx) => {
         await sql`insert into lazy_rows values (${base + 7}, 'work')`.execute(trx);
         await sql`insert into lazy_rows values (${base + 7}, 'twice')`.execute(trx);
         await sql`insert into lazy_rows values (${base + 8}, 'work')`.execute(trx);
@@ -113,7 +114,7 @@ describe.each([
   it("work that throws after writing rolls back what the opening and the work wrote", async () => {
     const before = await ids();
     await expect(
-      withLazyTransaction(db, opening(db, true, base + 9), async (trx) => {
+      lazy(opening(db, true, base + 9), async (trx) => {
         await sql`insert into lazy_rows values (${base + 10}, 'work')`.execute(trx);
         throw new Error("apply failed");
       }),
@@ -124,7 +125,7 @@ describe.each([
 
   it("a commit the server refuses (a deferred constraint) throws and leaves nothing", async () => {
     await expect(
-      withLazyTransaction(db, opening(db), async (trx) => {
+      lazy(opening(db), async (trx) => {
         await sql`insert into lazy_deferred values (${base + 1}), (${base + 1})`.execute(trx);
       }),
     ).rejects.toThrow(/duplicate key/);

@@ -21,9 +21,9 @@ import {
  *   `work` gets no rows and no row count back at once, and its error, like the opening's, fails
  *   the commit. The commit goes out right behind the last write.
  *
- * On a connection that pipelines (pg's `pipeline` option), a transaction whose statements are
- * all such writes costs one round trip, however many writes; elsewhere the statements queue on
- * the connection in the same order. Either way PostgreSQL fails every statement after a failed
+ * With `pipelined` (connections in pg's `pipeline` mode), a transaction whose statements are all
+ * such writes costs one round trip, however many writes; otherwise each statement is sent once
+ * the one before it is answered, in the same order. Either way PostgreSQL fails every statement after a failed
  * one in the transaction and answers the commit with a rollback, so nothing is committed unless
  * every statement succeeded. If `work` or the commit throws, the transaction is rolled back and
  * the first failure rethrown.
@@ -32,8 +32,9 @@ export async function withLazyTransaction<T>(
   db: Kysely<any>,
   opening: CompiledQuery,
   work: (trx: Transaction<any>) => Promise<T>,
+  options: { pipelined?: boolean } = {},
 ): Promise<{ value: T; committed: boolean }> {
-  const connection = new LazyConnection(db, opening);
+  const connection = new LazyConnection(db, opening, options.pipelined === true);
   const lazy = new Kysely<any>({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
@@ -58,17 +59,20 @@ class LazyConnection implements DatabaseConnection {
   /** Answers not waited for (begin, the opening, blind writes), in the order sent. */
   private readonly unanswered: Promise<void>[] = [];
   private failure: { error: unknown } | undefined;
+  /** The last statement sent, when statements wait for the one before them. */
+  private tail: Promise<unknown> = Promise.resolve();
   committed = false;
 
   constructor(
     private readonly db: Kysely<any>,
     private readonly opening: CompiledQuery,
+    private readonly pipelined: boolean,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.failure) throw this.failure.error;
     const connection = this.connection ?? (await this.begin());
-    const answer = connection.executeQuery<R>(query);
+    const answer = this.send<R>(connection, query);
     if (isBlindWrite(query)) {
       this.notWaitedFor(answer);
       return { rows: [] };
@@ -92,7 +96,7 @@ class LazyConnection implements DatabaseConnection {
     if (!connection) return;
     this.connection = undefined;
     try {
-      const ended = connection.executeQuery(CompiledQuery.raw(how));
+      const ended = this.send(connection, CompiledQuery.raw(how));
       await Promise.all(this.unanswered);
       const { rows } = await ended;
       if (how === "rollback") return;
@@ -103,6 +107,14 @@ class LazyConnection implements DatabaseConnection {
       this.release?.();
       await this.held;
     }
+  }
+
+  /** Sends at once on a pipelining connection; otherwise once the statement before is answered (pg queues no more). */
+  private send<R>(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.pipelined) return connection.executeQuery<R>(query);
+    const answer = this.tail.then(() => connection.executeQuery<R>(query));
+    this.tail = answer.catch(() => {});
+    return answer;
   }
 
   private firstFailure(otherwise: unknown): unknown {
@@ -134,8 +146,8 @@ class LazyConnection implements DatabaseConnection {
         .catch(reject);
     });
     this.connection = connection;
-    this.notWaitedFor(connection.executeQuery(CompiledQuery.raw("begin")));
-    this.notWaitedFor(connection.executeQuery(this.opening));
+    this.notWaitedFor(this.send(connection, CompiledQuery.raw("begin")));
+    this.notWaitedFor(this.send(connection, this.opening));
     return connection;
   }
 }

@@ -41,6 +41,8 @@ export interface ProjectorOptions {
   asyncCommit?: boolean;
   /** Projections a live batch applies at once, each in a transaction (and connection) of its own; 3 by default. */
   parallelism?: number;
+  /** True when `db`'s connections pipeline (pg's `pipeline` mode): a live batch's writes then go out without waiting. */
+  pipelined?: boolean;
   /** Called when a projection stops on a poison event. */
   onFailed?: (projection: string, position: bigint, error: string) => void;
 }
@@ -163,7 +165,9 @@ export class Projector {
     const span = spanOf(events, readAfter)!;
     const opening = openApplyOrFail(this.schemaOf(projection), lease.heldCondition(), asyncCommit, span).compile(db);
     try {
-      const { committed } = await withLazyTransaction(db, opening, (trx) => projection.applyBatch(trx, events));
+      const { committed } = await withLazyTransaction(db, opening, (trx) => projection.applyBatch(trx, events), {
+        pipelined: this.options.pipelined === true,
+      });
       return committed ? { applied: events.length, reached: span.last } : "untouched";
     } catch {
       return this.applyOne(projection, events, { asyncCommit, readAfter });

@@ -47,8 +47,9 @@ describe.each([
 ])("on %s", (_, suffix) => {
   /** The projector's connections, with every statement it sends written down. */
   let db: Kysely<any>;
+  const pipelined = suffix !== "";
   beforeAll(() => {
-    const pool = createPool(database.url, { max: 4, pipeline: suffix !== "" });
+    const pool = createPool(database.url, { max: 4, pipeline: pipelined });
     pools.push(pool);
     db = new Kysely<any>({ dialect: new PostgresDialect({ pool }), log: (e) => void sent.push(e.query.sql.trim()) });
   });
@@ -59,7 +60,7 @@ describe.each([
     const all = streamCountsProjection({ name: `untouched_all${suffix}` });
     const lease = new Lease(`untouched${suffix}`, "test-u", 60_000);
     expect(await lease.tryAcquire(database.db)).toBe(true);
-    const projector = new Projector({ db, store, projections: [onlyA, all, onlyC], lease });
+    const projector = new Projector({ db, store, projections: [onlyA, all, onlyC], lease, pipelined });
     await drain(projector);
 
     const before = await Promise.all([onlyA, all, onlyC].map((p) => readCheckpoint(database.db, liveSchema(p.name))));
@@ -81,7 +82,7 @@ describe.each([
     await drain(projector);
     // A new projector, as after a restart, starts from the stored checkpoints: nothing is counted twice.
     await store.append(`u${suffix}-1`, [{ type: "A", data: {} }]);
-    await drain(new Projector({ db, store, projections: [onlyA, all, onlyC], lease }));
+    await drain(new Projector({ db, store, projections: [onlyA, all, onlyC], lease, pipelined }));
     expect(await counts(liveSchema(`untouched_a${suffix}`), `u${suffix}`)).toEqual([
       { stream_id: `u${suffix}-0`, events: 1 },
       { stream_id: `u${suffix}-1`, events: 1 },
@@ -97,7 +98,7 @@ describe.each([
     const onlyA = streamCountsProjection({ name: `untouched_taken${suffix}`, onlyType: "A" });
     const lease = new Lease(`untouched-taken${suffix}`, "test-t", 60_000);
     expect(await lease.tryAcquire(database.db)).toBe(true);
-    const projector = new Projector({ db, store, projections: [onlyA], lease });
+    const projector = new Projector({ db, store, projections: [onlyA], lease, pipelined });
     await drain(projector);
     const before = await readCheckpoint(database.db, liveSchema(`untouched_taken${suffix}`));
     await sql`update projector_leases set owner = 'someone-else' where name = ${`untouched-taken${suffix}`}`.execute(database.db);
@@ -114,7 +115,7 @@ describe.each([
     await store.append(`ub${suffix}-0`, [{ type: "A", data: {} }]);
     await rebuildProjections({ db, store, projections: [onlyA], swap: false });
     await store.append(`ub${suffix}-0`, [{ type: "A", data: {} }]);
-    const projector = new Projector({ db, store, projections: [onlyA], lease });
+    const projector = new Projector({ db, store, projections: [onlyA], lease, pipelined });
     await drain(projector); // remembers the later checkpoint
     await sql`alter schema ${sql.id(liveSchema(`untouched_behind${suffix}`))} rename to ${sql.id(`untouched_behind${suffix}_retired`)}`.execute(database.db);
     await sql`alter schema ${sql.id(rebuildSchema(`untouched_behind${suffix}`))} rename to ${sql.id(liveSchema(`untouched_behind${suffix}`))}`.execute(database.db);
@@ -133,7 +134,7 @@ describe.each([
     const onlyA = streamCountsProjection({ name: `untouched_only${suffix}`, onlyType: "A" });
     const lease = new Lease(`untouched-poison${suffix}`, "test-p", 60_000);
     expect(await lease.tryAcquire(database.db)).toBe(true);
-    const projector = new Projector({ db, store, projections: [poisoned, healthy, onlyA], lease });
+    const projector = new Projector({ db, store, projections: [poisoned, healthy, onlyA], lease, pipelined });
     await drain(projector);
     await store.append(`up${suffix}-0`, [{ type: "Counted", data: {} }, { type: "A", data: {} }]);
     const bad = await store.append(`up${suffix}-1`, [{ type: poison, data: {} }]);
