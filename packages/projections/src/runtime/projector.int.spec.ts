@@ -2,7 +2,7 @@ import { PostgresEventStore, START } from "@aidtrail/event-store";
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { streamCountsProjection } from "../testing/stream-counts-projection.js";
+import { drain, streamCounts, streamCountsProjection } from "../testing/stream-counts-projection.js";
 import { readCheckpoint } from "./checkpoint-store.js";
 import { projectionChecksum } from "./checksum.js";
 import { Lease, LeaseLost } from "./lease.js";
@@ -32,15 +32,7 @@ async function appendMany(prefix: string, streams: number, perStream: number, ty
   );
 }
 
-async function counts(schema: string, prefix: string) {
-  const { rows } = await sql<{ stream_id: string; events: number }>`
-    select stream_id, events from ${sql.id(schema, "stream_counts")} where stream_id like ${`${prefix}-%`} order by stream_id`.execute(database.db);
-  return rows;
-}
-
-async function drain(projector: Projector) {
-  for (;;) if ((await projector.runOnce()).caughtUp) return;
-}
+const counts = (schema: string, prefix: string) => streamCounts(database.db, schema, prefix);
 
 describe("projector runtime", () => {
   it("applies every event once and resumes from its checkpoint after a restart", async () => {

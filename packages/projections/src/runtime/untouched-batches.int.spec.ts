@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { streamCountsProjection } from "../testing/stream-counts-projection.js";
+import { drain, streamCounts, streamCountsProjection } from "../testing/stream-counts-projection.js";
 import { readCheckpoint } from "./checkpoint-store.js";
 import { Lease, LeaseLost } from "./lease.js";
 import { liveSchema, rebuildSchema } from "./projection.js";
@@ -26,15 +26,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-async function counts(schema: string, prefix: string) {
-  const { rows } = await sql<{ stream_id: string; events: number }>`
-    select stream_id, events from ${sql.id(schema, "stream_counts")} where stream_id like ${`${prefix}-%`} order by stream_id`.execute(database.db);
-  return rows;
-}
-
-async function drain(projector: Projector) {
-  for (;;) if ((await projector.runOnce()).caughtUp) return;
-}
+const counts = (schema: string, prefix: string) => streamCounts(database.db, schema, prefix);
 
 async function logEnd() {
   const log = await store.readAll({ after: START, limit: 100_000 });

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from "@aidtrail/event-store";
-import { type Transaction, sql } from "kysely";
+import { type Kysely, type Transaction, sql } from "kysely";
 import type { Projection } from "../runtime/projection.js";
+import type { Projector } from "../runtime/projector.js";
 
 /**
  * A minimal projection for runtime tests: events per stream, and a poison type that always throws.
@@ -32,4 +33,16 @@ export function streamCountsProjection(options: { name?: string; poisonType?: st
         on conflict (stream_id) do update set events = stream_counts.events + excluded.events, last_position = excluded.last_position`.execute(trx);
     },
   };
+}
+
+/** The counts a stream-counts projection in `schema` holds for streams `<prefix>-…`, by stream. */
+export async function streamCounts(db: Kysely<any>, schema: string, prefix: string): Promise<Array<{ stream_id: string; events: number }>> {
+  const { rows } = await sql<{ stream_id: string; events: number }>`
+    select stream_id, events from ${sql.id(schema, "stream_counts")} where stream_id like ${`${prefix}-%`} order by stream_id`.execute(db);
+  return rows;
+}
+
+/** Runs batches until the projector has caught up with the log. */
+export async function drain(projector: Projector): Promise<void> {
+  for (;;) if ((await projector.runOnce()).caughtUp) return;
 }
