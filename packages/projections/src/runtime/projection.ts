@@ -20,7 +20,9 @@ export interface Projection {
   createTables(trx: Transaction<any>): Promise<void>;
   /**
    * Applies events in global order; must be deterministic (no clock, no randomness) so a
-   * replay gives the same rows. Events it does not care about are simply ignored.
+   * replay gives the same rows. Events it does not care about are simply ignored. In a live
+   * batch an insert, update or delete without RETURNING is not waited for (withLazyTransaction):
+   * it answers no row count, and its error fails the batch's commit instead.
    */
   applyBatch(trx: Transaction<any>, events: readonly RecordedEvent[]): Promise<void>;
 }
