@@ -1,10 +1,11 @@
 import { type RegisteredHousehold, householdEligibility } from "@aidtrail/domain";
 import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
-import { BatchState, preload } from "../shared/batch-state.js";
+import { BatchState } from "../shared/batch-state.js";
 import { type DomainRecordedEvent, asDomainEvents } from "../shared/domain-event.js";
-import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
+import { type ColumnTypes, upsertRows } from "../shared/sql-rows.js";
 import type { AnomalyRule } from "./anomaly-rules.js";
+import { readAnomaliesBatch } from "./batch-reads.js";
 import { ACCOUNT_HOUSEHOLDS, AccountHouseholdsFold, createAccountHouseholdsTable, sharedAccountAnomalyId } from "./shared-bank-accounts.js";
 
 export const ANOMALIES = "anomalies";
@@ -13,6 +14,10 @@ interface StatusEntry {
   to: string;
   effectiveOn: string;
   position: string;
+}
+interface ProgramRow {
+  program_id: string;
+  post_exit_months: Record<string, number>;
 }
 interface HouseholdRow {
   household_id: string;
@@ -130,18 +135,14 @@ export const anomaliesProjection: Projection = {
   },
   async applyBatch(trx, batch) {
     const events = asDomainEvents(batch);
-    const programs = new Map<string, Record<string, number>>();
-    for (const r of (await sql<{ program_id: string; post_exit_months: Record<string, number> }>`select program_id, post_exit_months from an_programs`.execute(trx)).rows) {
-      programs.set(r.program_id, r.post_exit_months);
-    }
     const changedPrograms = new Set<string>();
     const households = new BatchState<HouseholdRow>();
     const payments = new BatchState<PaymentRow>();
     const anomalies = new BatchState<AnomalyRow>();
     const assets: object[] = [];
 
-    // Preload, in three rounds: payments named by id; then their households and every payment
-    // sharing a duplicate key or a household whose status changes; then the anomalies they own.
+    // Preload, in one statement (see readAnomaliesBatch): payments named by id, their households
+    // and every payment sharing a duplicate key or a household whose status changes, the anomalies they own.
     const paymentIds = new Set<string>();
     const householdIds = new Set<string>();
     const dupKeys = new Set<string>();
@@ -179,26 +180,17 @@ export const anomaliesProjection: Projection = {
           break;
       }
     }
-    const loadPayments = async (rows: PaymentRow[]) => {
-      for (const r of rows) if (!payments.rows.has(r.disbursement_id)) payments.load(r.disbursement_id, r);
-    };
-    await loadPayments(await selectByKeys<PaymentRow>(trx, "an_payments", "disbursement_id", paymentIds));
-    for (const p of payments.rows.values()) {
-      householdIds.add(p.household_id);
-      if (p.dup_key !== null) dupKeys.add(p.dup_key);
-    }
-    await loadPayments(await selectByKeys<PaymentRow>(trx, "an_payments", "dup_key", dupKeys));
-    await loadPayments(await selectByKeys<PaymentRow>(trx, "an_payments", "household_id", statusHouseholds));
-    await preload(households, householdIds, async (ids) => (await selectByKeys<HouseholdRow>(trx, "an_households", "household_id", ids)).map((r) => [r.household_id, r]));
-    const accounts = await AccountHouseholdsFold.load(trx, sharedAccounts);
     const anomalyIds = new Set<string>();
-    for (const p of payments.rows.values()) {
-      anomalyIds.add(`ineligible_household:${p.disbursement_id}`);
-      anomalyIds.add(`member_not_in_household:${p.disbursement_id}`);
-    }
-    for (const k of dupKeys) anomalyIds.add(`duplicate_payment:${k}`);
     for (const e of events) if (e.type === "CaseClosed") anomalyIds.add(`payment_disputed:${e.data.disbursementId}:${e.data.caseId}`);
-    await preload(anomalies, anomalyIds, async (ids) => (await selectByKeys<AnomalyRow>(trx, "anomalies", "anomaly_id", ids)).map((r) => [r.anomaly_id, r]));
+    const read = await readAnomaliesBatch<ProgramRow, PaymentRow, HouseholdRow, AnomalyRow>(trx, { paymentIds, dupKeys, statusHouseholds, householdIds, anomalyIds });
+    const programs = new Map<string, Record<string, number>>();
+    for (const r of read.programs) programs.set(r.program_id, r.post_exit_months);
+    for (const r of [...read.paymentsById, ...read.paymentsByDupKey, ...read.paymentsByHousehold]) {
+      if (!payments.rows.has(r.disbursement_id)) payments.load(r.disbursement_id, r);
+    }
+    for (const r of read.households) households.load(r.household_id, r);
+    for (const r of read.anomalies) anomalies.load(r.anomaly_id, r);
+    const accounts = await AccountHouseholdsFold.load(trx, sharedAccounts);
 
     // Counted payments per duplicate key, kept as the fold goes so "twice at once" is seen in order.
     const countedByKey = new Map<string, Set<string>>();
