@@ -75,7 +75,8 @@ export function canonicalEventJsonOfText(event: AuditEventText): string {
   return canonicalEventText(event, canonicalizeJsonbText(event.dataJson), canonicalizeJsonbText(event.metadataJson));
 }
 
-function checkEventNumbers(event: Omit<AuditEventInput, "data" | "metadata">): void {
+/** Refuses an event whose position, revision or recordedAt has no canonical form (RangeError). */
+export function checkEventNumbers(event: Omit<AuditEventInput, "data" | "metadata">): void {
   const { position, revision, recordedAt } = event;
   if (position < 0n || position > MAX_SAFE) throw new RangeError(`position ${position} is not a non-negative safe integer`);
   if (!Number.isSafeInteger(revision) || revision < 0) throw new RangeError(`revision ${revision} is not a non-negative safe integer`);
@@ -87,8 +88,13 @@ function checkEventNumbers(event: Omit<AuditEventInput, "data" | "metadata">): v
 }
 
 function canonicalEventText(event: Omit<AuditEventInput, "data" | "metadata">, data: string, metadata: string): string {
+  return `{"data":${data},"metadata":${metadata}${canonicalEventTail(event)}`;
+}
+
+/** The canonical text of an event after its metadata: its last five members and the closing brace. */
+export function canonicalEventTail(event: Omit<AuditEventInput, "data" | "metadata">): string {
   return (
-    `{"data":${data},"metadata":${metadata},"position":${event.position}` +
+    `,"position":${event.position}` +
     `,"recordedAt":"${event.recordedAt.toISOString()}","revision":${event.revision},"streamId":${canonicalize(event.streamId)}` +
     `,"type":${canonicalize(event.type)}}`
   );

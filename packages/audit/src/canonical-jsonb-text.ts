@@ -39,7 +39,7 @@ const MAX_DEPTH = 128;
 const CONTROL = /[\u0000-\u001f]/;
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
 // String.prototype.isWellFormed (Node ≥ 20): a lone surrogate is refused by canonicalize.
-const isWellFormed = (text: string): boolean => (text as string & { isWellFormed?(): boolean }).isWellFormed?.() ?? false;
+export const isWellFormed = (text: string): boolean => (text as string & { isWellFormed?(): boolean }).isWellFormed?.() ?? false;
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;

@@ -36,6 +36,13 @@ export function leafHashOfText(text: string): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+/** RFC 9162 leaf hash of bytes that already begin with the leaf prefix 0x00: SHA-256(input). */
+export function leafHashOfPrefixed(input: Uint8Array): Uint8Array {
+  if (input[0] !== 0x00) throw new Error("a leaf hash input begins with 0x00");
+  const out = oneShot !== undefined ? oneShot("sha256", input, "buffer") : createHash("sha256").update(input).digest();
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
 // 0x01 ‖ left ‖ right, reused by every nodeHash call (synchronous, so never shared mid-hash).
 const nodeInput = Buffer.alloc(1 + 2 * HASH_SIZE, 0x01);
 
