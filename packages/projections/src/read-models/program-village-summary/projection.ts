@@ -2,7 +2,7 @@ import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
 import { asDomainEvents } from "../shared/domain-event.js";
 import { type PaymentRowBase, foldPayments } from "../shared/payment-rows.js";
-import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
+import { type ColumnTypes, upsertRows } from "../shared/sql-rows.js";
 
 export const PROGRAM_VILLAGE_SUMMARY = "program_village_summary";
 
@@ -97,11 +97,6 @@ export const programVillageSummaryProjection: Projection = {
     const counting = changed
       .map((p) => ({ p, delta: (p.state === "counted" ? 1 : 0) - (before.get(p.disbursement_id) === "counted" ? 1 : 0) }))
       .filter((x) => x.delta !== 0);
-    const unknownVillage = counting.map((x) => x.p.household_id).filter((h) => !villages.has(h));
-    for (const r of await selectByKeys<{ household_id: string; village_id: string }>(trx, "summary_households", "household_id", unknownVillage)) {
-      villages.set(r.household_id, r.village_id);
-    }
-
     await upsertRows(trx, "summary_households", { household_id: "text", village_id: "text" }, registered, { key: ["household_id"], set: {} });
     await upsertRows(trx, "summary_payments", paymentColumns, changed, { key: ["disbursement_id"], set: { state: "excluded.state" } });
     if (counting.length === 0) return;
@@ -121,9 +116,6 @@ export const programVillageSummaryProjection: Projection = {
       return g;
     };
     for (const { p, delta } of counting) {
-      const g = groupOf(p.program_id, p.household_id, p.period);
-      g.payments += delta;
-      g.amount_fen += delta * Number(p.amount_fen);
       const hk = `${p.program_id}\u0000${p.period}\u0000${p.household_id}`;
       const h = householdDeltas.get(hk) ?? { program_id: p.program_id, period: p.period, household_id: p.household_id, payments: 0 };
       h.payments += delta;
@@ -136,12 +128,20 @@ export const programVillageSummaryProjection: Projection = {
       }
     }
 
-    const households = await bumpCounters(trx, "summary_household_counts", "household_id", [...householdDeltas.values()]);
+    // The households' counters come back with each household's village (registered earlier, or in
+    // this batch by the write above): no read of its own before them.
+    const { after: households, villages: stored } = await bumpCounters(trx, "summary_household_counts", "household_id", [...householdDeltas.values()]);
+    for (const [householdId, villageId] of stored) if (!villages.has(householdId)) villages.set(householdId, villageId);
+    for (const { p, delta } of counting) {
+      const g = groupOf(p.program_id, p.household_id, p.period);
+      g.payments += delta;
+      g.amount_fen += delta * Number(p.amount_fen);
+    }
     for (const h of householdDeltas.values()) {
       const after = households.get(`${h.program_id}\u0000${h.period}\u0000${h.household_id}`) ?? 0;
       groupOf(h.program_id, h.household_id, h.period).households += presence(after - h.payments, after);
     }
-    const members = await bumpCounters(trx, "summary_member_counts", "member_id", [...memberDeltas.values()]);
+    const { after: members } = await bumpCounters(trx, "summary_member_counts", "member_id", [...memberDeltas.values()]);
     for (const m of memberDeltas.values()) {
       const after = members.get(`${m.program_id}\u0000${m.period}\u0000${m.member_id}`) ?? 0;
       groupOf(m.program_id, m.household_id, m.period).persons += presence(after - m.payments, after);
@@ -164,23 +164,31 @@ function presence(before: number, after: number): number {
   return (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
 }
 
-/** Adds the deltas to the counters in one statement and returns the counts after, by key. */
+/**
+ * Adds the deltas to the counters in one statement and returns the counts after, by key, and
+ * for the households' counters each stored household's village.
+ */
 async function bumpCounters(
   trx: Transaction<any>,
   table: "summary_household_counts" | "summary_member_counts",
   idColumn: "household_id" | "member_id",
   deltas: ReadonlyArray<{ program_id: string; period: string; payments: number } & Record<string, unknown>>,
-): Promise<Map<string, number>> {
+): Promise<{ after: Map<string, number>; villages: Map<string, string> }> {
   const after = new Map<string, number>();
-  if (deltas.length === 0) return after;
-  const { rows: out } = await sql<{ program_id: string; period: string; id: string; payments: number }>`
+  const villages = new Map<string, string>();
+  if (deltas.length === 0) return { after, villages };
+  const village = idColumn === "household_id" ? sql`(select v.village_id from summary_households v where v.household_id = c.household_id)` : sql`null`;
+  const { rows: out } = await sql<{ program_id: string; period: string; id: string; payments: number; village_id: string | null }>`
     insert into ${sql.id(table)} as c (program_id, period, ${sql.id(idColumn)}, payments)
     select r.program_id, r.period, r.id, r.payments
     from unnest(${deltas.map((d) => d.program_id)}::text[], ${deltas.map((d) => d.period)}::text[],
                 ${deltas.map((d) => d[idColumn] as string)}::text[], ${deltas.map((d) => d.payments)}::int[]) as r(program_id, period, id, payments)
     on conflict (program_id, period, ${sql.id(idColumn)}) do update set payments = c.payments + excluded.payments
-    returning program_id, period, ${sql.id(idColumn)} as id, payments`.execute(trx);
-  for (const r of out) after.set(`${r.program_id}\u0000${r.period}\u0000${r.id}`, r.payments);
+    returning program_id, period, ${sql.id(idColumn)} as id, payments, ${village} as village_id`.execute(trx);
+  for (const r of out) {
+    after.set(`${r.program_id}\u0000${r.period}\u0000${r.id}`, r.payments);
+    if (r.village_id !== null) villages.set(r.id, r.village_id);
+  }
   await sql`delete from ${sql.id(table)} where payments = 0`.execute(trx);
-  return after;
+  return { after, villages };
 }
