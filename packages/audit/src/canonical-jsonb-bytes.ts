@@ -1,3 +1,5 @@
+import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, SPACE } from "./json-char-codes.js";
+
 /**
  * The fast path of canonicalizeJsonbText working on UTF-8 bytes instead of strings: RFC 8785
  * bytes of a jsonb text written straight into the buffer a leaf is hashed from. The string
@@ -12,15 +14,6 @@
 /** Returned when the text is not in the layout this path reproduces. */
 export const NOT_FAST = -1;
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const SPACE = 0x20;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const BACKSLASH = 0x5c;
 // Same bound as canonicalize (deeper values go to the string path, which refuses them).
 const MAX_DEPTH = 128;
 

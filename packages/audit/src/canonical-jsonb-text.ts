@@ -1,3 +1,4 @@
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, SPACE } from "./json-char-codes.js";
 import { canonicalize } from "./verify/canonical-json.js";
 
 /**
@@ -40,15 +41,6 @@ const CONTROL = /[\u0000-\u001f]/;
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/;
 // String.prototype.isWellFormed (Node ≥ 20): a lone surrogate is refused by canonicalize.
 export const isWellFormed = (text: string): boolean => (text as string & { isWellFormed?(): boolean }).isWellFormed?.() ?? false;
-
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const SPACE = 0x20;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
 
 // The scanner's state: synchronous and never re-entered, so module-level is safe and cheapest.
 let source = "";

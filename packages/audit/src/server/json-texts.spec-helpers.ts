@@ -1,3 +1,5 @@
+import { type Kysely, sql } from "kysely";
+
 // Keys and strings that sort or print differently in jsonb and RFC 8785: lengths, ' ' and '!'
 // below '"', non-ASCII, a supplementary-plane character against U+FB33 (UTF-8 and UTF-16
 // orders differ there), escapes, the separators jsonb prints inside a string.
@@ -28,4 +30,11 @@ export function randomJsonTexts(count: number, seed: number): string[] {
     return `{${members.join(",")}}`;
   };
   return Array.from({ length: count }, () => valueText(0));
+}
+
+/** JSON texts as PostgreSQL prints them once stored as jsonb: what the sealer reads. */
+export async function printedAsJsonb(db: Kysely<any>, texts: readonly string[]): Promise<string[]> {
+  const { rows } = await sql<{ text: string }>`
+    select t::jsonb::text as text from unnest(${texts}::text[]) with ordinality as u(t, i) order by i`.execute(db);
+  return rows.map((r) => r.text);
 }
