@@ -1,3 +1,4 @@
+import type { DisbursementRequest } from "@aidtrail/domain";
 import type { EventStore } from "@aidtrail/event-store";
 import { StreamWriter } from "./aggregates/stream-writer.js";
 import { assetHandlers } from "./asset-handlers.js";
@@ -6,7 +7,7 @@ import type { CommandContext } from "./command-context.js";
 import { decisionHandlers } from "./disbursement/decision-handlers.js";
 import type { DisbursementAnswer } from "./disbursement/disbursement-answer.js";
 import { DisbursementProcess } from "./disbursement/disbursement-process.js";
-import { recordDisbursement } from "./disbursement/record-disbursement.js";
+import { recordDisbursement, recordParsedDisbursement } from "./disbursement/record-disbursement.js";
 import { type RecoveryReport, recoverStuckDisbursements } from "./disbursement/recover-stuck-disbursements.js";
 import { householdHandlers } from "./household-handlers.js";
 import type { PiiVault } from "./pii/pii-vault.js";
@@ -33,6 +34,9 @@ export function createCommandHandlers(options: CommandHandlerOptions) {
     ...verificationHandlers(writer),
     /** Records a payment (see README: initiate, assess, slot, reserve, record; refusals compensated). */
     recordDisbursement: (body: unknown, ctx: CommandContext): Promise<DisbursementAnswer> => recordDisbursement(writer, saga, body, ctx),
+    /** `recordDisbursement` for a body its caller has already parsed with DisbursementRequest (the route's schema). */
+    recordParsedDisbursement: (request: DisbursementRequest, ctx: CommandContext): Promise<DisbursementAnswer> =>
+      recordParsedDisbursement(writer, saga, request, ctx),
     /** Finishes payments initiated before `olderThan` and releases what answered ones still hold. */
     recoverStuckDisbursements: (olderThan: Date, now?: Date): Promise<RecoveryReport> =>
       recoverStuckDisbursements(options.store, olderThan, { process: saga, ...(now ? { now } : {}) }),

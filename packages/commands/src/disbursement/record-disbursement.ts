@@ -27,7 +27,20 @@ export async function recordDisbursement(
   requirePositiveFen("amountFen", (body as { amountFen?: unknown } | null)?.amountFen);
   const parsed = DisbursementRequest.safeParse(body);
   if (!parsed.success) throw new InputsInvalid(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  const request = parsed.data;
+  return recordParsedDisbursement(writer, process, parsed.data, ctx);
+}
+
+/**
+ * `recordDisbursement` for a body already parsed by DisbursementRequest (the HTTP route's schema
+ * does it): the same path without parsing it a second time.
+ */
+export async function recordParsedDisbursement(
+  writer: StreamWriter,
+  process: DisbursementProcess,
+  request: DisbursementRequest,
+  ctx: CommandContext,
+): Promise<DisbursementAnswer> {
+  requireRole(ctx.actor, "officer", "recording a disbursement");
   const hash = requestHash(request);
   const atOnce = await recordInOneAppend(writer, request, hash, ctx);
   if (atOnce !== null) return atOnce;

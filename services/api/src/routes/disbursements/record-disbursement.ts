@@ -28,7 +28,8 @@ export const recordDisbursementRoute: FastifyPluginAsyncZod<RouteDeps> = async (
       },
     },
     async (request, reply) => {
-      const answer = await app.commands.recordDisbursement(request.body, request.commandContext());
+      // The schema above has parsed the body: the command does not parse it again.
+      const answer = await app.commands.recordParsedDisbursement(request.body, request.commandContext());
       if (answer.outcome === "refused") {
         const status = domainErrorStatus[answer.code as DomainErrorCode] ?? 422;
         // The refusal is a recorded fact with a position: the problem carries it.
