@@ -13,6 +13,7 @@ import { openApi } from "./plugins/openapi.js";
 import { frameworkErrors, problemDetails } from "./plugins/problem-details.js";
 import { inputGuards } from "./plugins/input-guards.js";
 import { jsonBody } from "./plugins/json-body.js";
+import { lazyRequestLogger } from "./plugins/lazy-request-logger.js";
 import { rateLimit } from "./plugins/rate-limit.js";
 import { auditRoutes, verifyPageRoutes } from "./routes/audit/index.js";
 import { healthRoutes } from "./routes/health/health-routes.js";
@@ -52,7 +53,7 @@ export const DEFAULT_APP_OPTIONS = {
 export async function buildApp(deps: AppDependencies, options: AppOptions = {}): Promise<FastifyInstance> {
   const settings = { ...DEFAULT_APP_OPTIONS, ...options };
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.logger ? { loggerInstance: options.logger, childLoggerFactory: lazyRequestLogger } : { logger: false }),
     bodyLimit: settings.bodyLimitBytes,
     requestTimeout: settings.requestTimeoutMs,
     genReqId: () => crypto.randomUUID(),
