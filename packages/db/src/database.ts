@@ -16,6 +16,8 @@ export interface EventsTable {
   data: unknown;
   metadata: unknown;
   recorded_at: Generated<Date>;
+  /** The event's audit leaf, stored by the append functions; NULL where the writer could not compute it. */
+  leaf: ColumnType<Uint8Array | null, never, never>;
 }
 
 export type EventRow = Selectable<EventsTable>;

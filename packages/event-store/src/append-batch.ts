@@ -2,7 +2,8 @@ import type { Database } from "@aidtrail/db";
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import { WrongExpectedRevision } from "./errors.js";
 import type { AppendResult } from "./event-store.js";
-import { encodeExpected, eventJson, type ValidatedAppend } from "./event-validation.js";
+import { appendEventsJson, type CanonicalJson } from "./append-events-json.js";
+import { encodeExpected, type ValidatedAppend } from "./event-validation.js";
 
 interface BatchRow {
   append_index: number;
@@ -19,8 +20,9 @@ interface BatchRow {
 export async function appendBatch(
   db: Kysely<Database>,
   appends: readonly ValidatedAppend[],
+  canonicalJson?: CanonicalJson,
 ): Promise<Array<AppendResult | WrongExpectedRevision>> {
-  const rows = await callAppendFunction(db, sql`aidtrail_append_batch`, appends);
+  const rows = await callAppendFunction(db, sql`aidtrail_append_batch`, appends, canonicalJson);
   return appends.map((request, i) => {
     const row = rows[i];
     if (!row) throw new Error(`append batch returned no row for append ${i}`);
@@ -33,8 +35,12 @@ export async function appendBatch(
  * one round trip and no transaction of ours. Throws WrongExpectedRevision naming the first
  * conflicting append (its entryIndex) when it wrote nothing.
  */
-export async function appendAtomic(db: Kysely<Database>, appends: readonly ValidatedAppend[]): Promise<AppendResult[]> {
-  const rows = await callAppendFunction(db, sql`aidtrail_append_atomic`, appends);
+export async function appendAtomic(
+  db: Kysely<Database>,
+  appends: readonly ValidatedAppend[],
+  canonicalJson?: CanonicalJson,
+): Promise<AppendResult[]> {
+  const rows = await callAppendFunction(db, sql`aidtrail_append_atomic`, appends, canonicalJson);
   const conflict = rows.find((row) => !row.ok);
   if (conflict) {
     const entry = appends[conflict.append_index];
@@ -48,14 +54,22 @@ export async function appendAtomic(db: Kysely<Database>, appends: readonly Valid
   return results.map((r) => (r.positions.length === 0 ? { ...r, checkpoint: last } : r));
 }
 
-async function callAppendFunction(db: Kysely<Database>, fn: RawBuilder<unknown>, appends: readonly ValidatedAppend[]): Promise<BatchRow[]> {
+async function callAppendFunction(
+  db: Kysely<Database>,
+  fn: RawBuilder<unknown>,
+  appends: readonly ValidatedAppend[],
+  canonicalJson: CanonicalJson | undefined,
+): Promise<BatchRow[]> {
   const streamIds = appends.map((r) => r.streamId);
   const expected = appends.map((r) => encodeExpected(r.expected));
   const counts = appends.map((r) => r.events.length);
-  const eventsJson = `[${appends.flatMap((r) => r.events.map(eventJson)).join(",")}]`;
+  const events = appendEventsJson(
+    appends.flatMap((r) => r.events),
+    canonicalJson,
+  );
   const { rows } = await sql<BatchRow>`
     select b.*, pg_current_xact_id()::text as transaction_id
-    from ${fn}(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${eventsJson}::jsonb) b`.execute(db);
+    from ${fn}(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${events.json}::json, ${events.leaves}::boolean) b`.execute(db);
   return rows;
 }
 

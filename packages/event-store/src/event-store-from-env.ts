@@ -1,6 +1,7 @@
 import { ConfigError, type Database, configProblems } from "@aidtrail/db";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { CanonicalJson } from "./append-events-json.js";
 import type { EventStore } from "./event-store.js";
 import type { ValidationOptions } from "./event-validation.js";
 import { EventStoreDbEventStore } from "./eventstoredb/index.js";
@@ -39,6 +40,8 @@ export interface EventStoreDependencies extends ValidationOptions {
   db: Kysely<Database>;
   /** Its URL, for the LISTEN connection of the PostgreSQL store. */
   databaseUrl: string;
+  /** The audit verifier's canonicalisation: the PostgreSQL store then stores each event's leaf as it appends. */
+  canonicalJson?: CanonicalJson | undefined;
 }
 
 /**
@@ -51,7 +54,7 @@ export function createEventStoreFromEnv(deps: EventStoreDependencies, env: NodeJ
   if (deps.maxEventBytes !== undefined) validation.maxEventBytes = deps.maxEventBytes;
   switch (config.EVENT_STORE) {
     case "postgres":
-      return new PostgresEventStore({ ...validation, db: deps.db, url: deps.databaseUrl });
+      return new PostgresEventStore({ ...validation, db: deps.db, url: deps.databaseUrl, canonicalJson: deps.canonicalJson });
     case "eventstoredb":
       // The refinement above guarantees the URL; the check keeps the type honest.
       if (!config.EVENTSTORE_URL) throw new ConfigError("invalid configuration:\n  EVENTSTORE_URL: is required");

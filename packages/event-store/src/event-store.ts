@@ -34,6 +34,16 @@ export interface RecordedEvent<T extends string = string, D = unknown> {
 export interface RecordedEventText extends Omit<RecordedEvent, "data" | "metadata"> {
   dataJson: string;
   metadataJson: string;
+  /** The audit leaf stored when it was appended; null where the writer computed none. */
+  leaf: Uint8Array | null;
+}
+
+/**
+ * An event read for its stored audit leaf alone: its place in the global order, what names it
+ * in a message, and the leaf; not its data, metadata or time.
+ */
+export interface RecordedLeaf extends Pick<RecordedEvent, "position" | "transactionId" | "streamId" | "revision" | "type"> {
+  leaf: Uint8Array;
 }
 
 /** Revision of the last event in the stream (0-based), or one of the symbolic forms. */

@@ -85,11 +85,6 @@ export interface SerialisedEvent {
   metadataJson: string;
 }
 
-/** The event as one JSON object `{t, d, m}`, the form aidtrail_append_batch takes. */
-export function eventJson(event: SerialisedEvent): string {
-  return `{"t":${JSON.stringify(event.type)},"d":${event.dataJson},"m":${event.metadataJson}}`;
-}
-
 /** One event validated against the registry and serialised, or a typed error. */
 export function serialiseEvent(event: NewEvent, registry: EventSchemaRegistry | undefined, limit: number): SerialisedEvent {
   const { type } = event;

@@ -1,3 +1,4 @@
+export type { CanonicalJson } from "./append-events-json.js";
 export * from "./errors.js";
 export * from "./event-store.js";
 export * from "./event-validation.js";

@@ -2,6 +2,7 @@ import type { Database } from "@aidtrail/db";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { appendAtomic, appendBatch, retryingTransientFailures } from "./append-batch.js";
+import type { CanonicalJson } from "./append-events-json.js";
 import type {
   AppendOptions,
   AppendResult,
@@ -12,6 +13,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   RecordedEventText,
+  RecordedLeaf,
   StreamAppend,
 } from "./event-store.js";
 import { bulkAppend } from "./bulk-append.js";
@@ -45,6 +47,12 @@ export interface PostgresEventStoreOptions extends ValidationOptions {
    * while being validated, instead of joining a group commit. Default 100.
    */
   bulkMinEvents?: number;
+  /**
+   * RFC 8785 canonicalisation (the audit verifier's `canonicalize`): with it, the group-commit and
+   * appendMany paths store each event's audit leaf as they insert it, so the sealer need not
+   * compute it. Without it (and on the bulk COPY path) the leaf is left NULL and sealed from the data.
+   */
+  canonicalJson?: CanonicalJson | undefined;
 }
 
 /** Every column as text, so decoding is ours: no per-row jsonb or timestamptz parser of pg's. */
@@ -60,9 +68,26 @@ interface EventRowOut {
   recorded_ms: string;
 }
 
+/** EventRowOut and the stored leaf; for the leaf reader, data, metadata and time are null where there is a leaf. */
+interface EventRowWithLeaf extends Omit<EventRowOut, "data_json" | "metadata_json" | "recorded_ms"> {
+  leaf: Uint8Array | null;
+  data_json: string | null;
+  metadata_json: string | null;
+  recorded_ms: string | null;
+}
+
 // Aliases differ from the column names: ORDER BY revision would otherwise sort the text output.
-const EVENT_COLUMNS = sql.raw(`position::text as pos, transaction_id::text as tx, stream_id, revision::text as rev, type,
-  data::text as data_json, metadata::text as metadata_json, floor(extract(epoch from recorded_at) * 1000)::int8::text as recorded_ms`);
+const ORDER_COLUMNS = "position::text as pos, transaction_id::text as tx, stream_id, revision::text as rev, type";
+const RECORDED_MS = "floor(extract(epoch from recorded_at) * 1000)::int8::text";
+const EVENT_COLUMNS = sql.raw(
+  `${ORDER_COLUMNS}, data::text as data_json, metadata::text as metadata_json, ${RECORDED_MS} as recorded_ms`,
+);
+const TEXT_COLUMNS = sql.raw(`${ORDER_COLUMNS}, data::text as data_json, metadata::text as metadata_json, ${RECORDED_MS} as recorded_ms, leaf`);
+// Data, metadata and time are printed only for events without a stored leaf (CASE evaluates lazily).
+const LEAF_COLUMNS = sql.raw(
+  `${ORDER_COLUMNS}, leaf, case when leaf is null then data::text end as data_json,
+  case when leaf is null then metadata::text end as metadata_json, case when leaf is null then ${RECORDED_MS} end as recorded_ms`,
+);
 
 /** The default event store: PostgreSQL, with group commit on the write path. */
 export class PostgresEventStore implements EventStore {
@@ -103,7 +128,7 @@ export class PostgresEventStore implements EventStore {
    */
   async appendMany(entries: readonly StreamAppend[]): Promise<AppendResult[]> {
     const validated = validateAppendMany(entries, this.options);
-    const results = await retryingTransientFailures(this.maxRetries, () => appendAtomic(this.db, validated));
+    const results = await retryingTransientFailures(this.maxRetries, () => appendAtomic(this.db, validated, this.options.canonicalJson));
     this.notifyAppended();
     return results;
   }
@@ -133,18 +158,28 @@ export class PostgresEventStore implements EventStore {
    * or forward the text and would only pay for parsing it (the audit sealer and the verifier).
    */
   async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
-    return (await this.readAllRows(options)).map(toRecordedText);
+    return (await this.readAllRows<EventRowOut & { leaf: Uint8Array | null }>(options, TEXT_COLUMNS)).map(toRecordedText);
   }
 
-  private async readAllRows(options: ReadAllOptions): Promise<EventRowOut[]> {
+  /**
+   * readAll for the audit sealer: an event appended with its leaf comes as that leaf (its data is
+   * not even printed), any other as readAllText gives it. The same rows, order and visibility.
+   */
+  async readAllLeaves(options: ReadAllOptions = {}): Promise<Array<RecordedLeaf | RecordedEventText>> {
+    return (await this.readAllRows<EventRowWithLeaf>(options, LEAF_COLUMNS)).map((row) =>
+      row.leaf !== null ? toRecordedLeaf(row, row.leaf) : toRecordedText(row as EventRowOut & { leaf: null }),
+    );
+  }
+
+  private async readAllRows<Row = EventRowOut>(options: ReadAllOptions, columns = EVENT_COLUMNS): Promise<Row[]> {
     const after = options.after ?? { transactionId: 0n, position: 0n };
     const limit = options.limit ?? 1000;
     // ORDER BY names the table's columns: an output column of the same name (as text)
     // would sort 1000 before 999.
     // Only transactions below the snapshot's xmin are finished: a row from a
     // transaction still running could otherwise commit later *before* rows we return.
-    const { rows } = await sql<EventRowOut>`
-      select ${EVENT_COLUMNS}
+    const { rows } = await sql<Row>`
+      select ${columns}
       from events
       where (transaction_id, position) > (${after.transactionId.toString()}::xid8, ${after.position.toString()}::bigint)
         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -213,7 +248,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async writeBatch(batch: ValidatedAppend[]): Promise<Array<AppendResult | Error>> {
-    const outcomes = await retryingTransientFailures(this.maxRetries, () => appendBatch(this.db, batch));
+    const outcomes = await retryingTransientFailures(this.maxRetries, () => appendBatch(this.db, batch, this.options.canonicalJson));
     this.notifyAppended();
     return outcomes;
   }
@@ -233,7 +268,7 @@ function toRecorded(row: EventRowOut): RecordedEvent {
   };
 }
 
-function toRecordedText(row: EventRowOut): RecordedEventText {
+function toRecordedText(row: EventRowOut & { leaf: Uint8Array | null }): RecordedEventText {
   return {
     position: BigInt(row.pos),
     transactionId: BigInt(row.tx),
@@ -243,5 +278,10 @@ function toRecordedText(row: EventRowOut): RecordedEventText {
     dataJson: row.data_json,
     metadataJson: row.metadata_json,
     recordedAt: new Date(Number(row.recorded_ms)),
+    leaf: row.leaf,
   };
+}
+
+function toRecordedLeaf(row: Omit<EventRowOut, "data_json" | "metadata_json" | "recorded_ms">, leaf: Uint8Array): RecordedLeaf {
+  return { position: BigInt(row.pos), transactionId: BigInt(row.tx), streamId: row.stream_id, revision: Number(row.rev), type: row.type, leaf };
 }

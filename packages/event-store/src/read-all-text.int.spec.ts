@@ -48,7 +48,10 @@ describe("readAllText", () => {
     const objects = await pagesOnceVisible((o) => store.readAll(o), 5, 2 * ODD.length);
     const texts = await pages((o) => store.readAllText(o), 5);
     expect(texts.length).toBe(2 * ODD.length);
-    expect(texts.map(({ dataJson, metadataJson, ...rest }) => ({ ...rest, data: JSON.parse(dataJson), metadata: JSON.parse(metadataJson) }))).toEqual(objects);
+    expect(texts.map(({ dataJson, metadataJson, ...rest }) => ({ ...rest, data: JSON.parse(dataJson), metadata: JSON.parse(metadataJson) }))).toEqual(
+      // This store has no canonicaliser, so no leaf is stored.
+      objects.map((e) => ({ ...e, leaf: null })),
+    );
     // The JSON text is PostgreSQL's, byte for byte.
     const { rows } = await database.pool.query<{ d: string; m: string }>("select data::text as d, metadata::text as m from events order by transaction_id, position");
     expect(texts.map((e) => [e.dataJson, e.metadataJson])).toEqual(rows.map((r) => [r.d, r.m]));
@@ -59,7 +62,7 @@ describe("readAllText", () => {
     const slow = await database.pool.connect();
     try {
       await slow.query("begin");
-      await slow.query("select * from aidtrail_append_batch($1, $2, $3, $4::jsonb)", [["late-1"], [-2], [1], JSON.stringify([{ t: "Late", d: {}, m: {} }])]);
+      await slow.query("select * from aidtrail_append_batch($1, $2, $3, $4::json, false)", [["late-1"], [-2], [1], JSON.stringify([{ t: "Late", d: {}, m: {} }])]);
       await store.append("early-1", [{ type: "Early", data: {} }]);
       expect((await pages((o) => store.readAllText(o), 100)).length).toBe(before);
       await slow.query("commit");

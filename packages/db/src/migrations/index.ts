@@ -11,6 +11,8 @@ import * as auditTileInnerHashes from "./2026-11-29T2200-audit-tile-inner-hashes
 import * as auditInclusionFunction from "./2026-11-29T2210-audit-inclusion-function.js";
 import * as appendAtomicRevisionChecks from "./2026-11-29T2500-append-atomic-revision-checks.js";
 import * as projectionRequire from "./2026-11-29T2600-projection-require.js";
+import * as eventLeaves from "./2026-11-30T0100-event-leaves.js";
+import * as readModelsJsonDocuments from "./2026-11-30T0300-read-models-json-documents.js";
 
 /** Every migration in order; names are timestamps so the order never changes. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29T2210-audit-inclusion-function": auditInclusionFunction,
   "2026-11-29T2500-append-atomic-revision-checks": appendAtomicRevisionChecks,
   "2026-11-29T2600-projection-require": projectionRequire,
+  "2026-11-30T0100-event-leaves": eventLeaves,
+  "2026-11-30T0300-read-models-json-documents": readModelsJsonDocuments,
 };
