@@ -60,7 +60,7 @@ const columns: ColumnTypes = {
   reference: "text",
   prepared_by: "text",
   rule_version: "int",
-  inputs: "jsonb",
+  inputs: "json",
   slot_key: "text",
   refusal_code: "text",
   refusal_message: "text",
@@ -110,7 +110,7 @@ export const disbursementsProjection: Projection = {
         reference text not null,
         prepared_by text not null,
         rule_version int,
-        inputs jsonb,
+        inputs json, -- only read whole (cast to jsonb by queries.ts): cheaper to load than jsonb
         slot_key text,
         refusal_code text,
         refusal_message text,

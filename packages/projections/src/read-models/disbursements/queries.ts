@@ -56,6 +56,7 @@ function select(db: Kysely<any>) {
     .selectFrom("disbursements")
     .selectAll()
     .select(sql<string>`paid_on::text`.as("paid_on_text"))
+    .select(sql<Record<string, unknown> | null>`inputs::jsonb`.as("inputs_jsonb"))
     .select(sql<string | null>`last_visited_on::text`.as("last_visited_on_text"));
 }
 
@@ -76,7 +77,7 @@ function toDisbursement(r: Record<string, any>): Disbursement {
     reference: r.reference,
     preparedBy: r.prepared_by,
     ruleVersion: r.rule_version,
-    inputs: r.inputs,
+    inputs: r.inputs_jsonb,
     slotKey: r.slot_key,
     refusal: r.refusal_code === null ? null : { code: r.refusal_code, message: r.refusal_message ?? "" },
     approvedBy: r.approved_by,

@@ -44,7 +44,7 @@ export async function householdFile(db: Kysely<any>, householdId: string, option
       "disbursement_id",
       "program_id",
       "amount_fen",
-      "summary",
+      sql<Record<string, unknown>>`summary::jsonb`.as("summary"),
     ])
     .where("household_id", "=", householdId);
   if (options.asOf && "time" in options.asOf) {

@@ -35,7 +35,7 @@ it("upsertRows writes text with quotes and backslashes, numbers, and json values
 });
 
 it("copyRows writes exactly the rows upsertRows writes: escapes, COPY's own markers, unicode, numbers, json", async () => {
-  const columns = { id: "text", n: "bigint", at: "timestamptz", x: "xid8", label: "text", doc: "jsonb" } as const;
+  const columns = { id: "text", n: "bigint", at: "timestamptz", x: "xid8", label: "text", doc: "jsonb", raw: "json" } as const;
   const odd = ["tab\there", "new\nline", "cr\rhere", "back\\slash", "\\N", "\\.", "\\", 'say "hi"', "一户一档 ✓", "", "{,}", "NULL"];
   const rows = odd.map((label, i) => ({
     id: `r${i}`,
@@ -44,10 +44,12 @@ it("copyRows writes exactly the rows upsertRows writes: escapes, COPY's own mark
     x: String(1000 + i),
     label: i === 3 ? null : label,
     doc: i === 4 ? null : { label, list: [label, null, i], nested: { "k\t": "v\n\\" } },
+    // json keeps its text: both ways must store exactly this process's printing (key order, no spaces)
+    raw: i === 5 ? null : { zeta: label, a: [i, null], nested: { "k\t": "v\n\\" } },
   }));
   rows.push({ id: "missing", n: 0, at: "2024-01-01T00:00:00Z", x: "1" } as (typeof rows)[number]);
   await database.db.transaction().execute(async (trx) => {
-    const def = sql`(id text primary key, n bigint, at timestamptz, x xid8, label text, doc jsonb) on commit drop`;
+    const def = sql`(id text primary key, n bigint, at timestamptz, x xid8, label text, doc jsonb, raw json) on commit drop`;
     await sql`create temporary table by_insert ${def}`.execute(trx);
     await sql`create temporary table by_copy ${def}`.execute(trx);
     await upsertRows(trx, "by_insert", columns, rows, { key: ["id"], set: {} });
@@ -58,6 +60,8 @@ it("copyRows writes exactly the rows upsertRows writes: escapes, COPY's own mark
     expect(diff).toEqual([]);
     const { rows: count } = await sql<{ n: number }>`select count(*)::int as n from by_copy`.execute(trx);
     expect(count[0]?.n).toBe(rows.length);
+    const { rows: raw } = await sql<{ id: string; raw: string | null }>`select id, raw::text as raw from by_insert order by id`.execute(trx);
+    expect(raw).toEqual(rows.map((r) => ({ id: r.id, raw: r.raw == null ? null : JSON.stringify(r.raw) })).sort((a, b) => (a.id < b.id ? -1 : 1)));
   });
 });
 

@@ -79,11 +79,16 @@ async function upsertStatement(trx: Transaction<any>, table: string, columns: Co
  * A json/jsonb column as one JSON array document, unpacked in order into an array: PostgreSQL
  * parses each value once (as an array literal element it would be unescaped, then parsed), and
  * this process stringifies the column once instead of escaping every value's quotes. JSON null
- * and a missing value are SQL NULL.
+ * and a missing value are SQL NULL. A json column's elements keep their text as this process
+ * printed it (json_array_elements returns them verbatim), exactly what COPY writes for them.
  */
 function jsonColumn(rows: readonly object[], name: string, type: "json" | "jsonb") {
   const values = rows.map((r) => (r as Record<string, unknown>)[name] ?? null);
-  return sql`array(select nullif(e, 'null'::jsonb)::${sql.raw(type)} from jsonb_array_elements(${JSON.stringify(values)}::jsonb) with ordinality as j(e, i) order by i)`;
+  const document = JSON.stringify(values);
+  if (type === "json") {
+    return sql`array(select case when json_typeof(e) = 'null' then null else e end from json_array_elements(${document}::json) with ordinality as j(e, i) order by i)`;
+  }
+  return sql`array(select nullif(e, 'null'::jsonb) from jsonb_array_elements(${document}::jsonb) with ordinality as j(e, i) order by i)`;
 }
 
 /** Rows per COPY chunk: the server inserts one chunk while this process makes the next. */
