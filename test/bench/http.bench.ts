@@ -22,7 +22,7 @@
  * --modes wait,nowait, --cpu-prof DIR (V8 CPU profiles of each service process in DIR/<mode>/, one per thread).
  */
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -151,8 +151,20 @@ async function setUp(service: Service, o: Options): Promise<{ officer: string }>
 // ---------------------------------------------------------------------------------------
 // The load
 
+/** CPU seconds (user + system, every thread) a process has used, from /proc (Linux); undefined elsewhere. */
+async function cpuSeconds(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return fields ? (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND : undefined;
+}
+const CLOCK_TICKS_PER_SECOND = 100;
+
 interface HttpRun {
   requestsPerSec: number;
+  /** The service process's CPU (API, projector and sealer) per 2xx answer: less sensitive to other load than req/s. */
+  cpuMsPerRequest: number | undefined;
   p50Ms: number;
   p99Ms: number;
   requests: number;
@@ -203,6 +215,7 @@ class Payments {
 
 async function httpRun(service: Service, officer: string, payments: Payments, o: Options, seconds: number): Promise<HttpRun> {
   const before = payments.notProjected;
+  const cpuBefore = await cpuSeconds(service.service.pid);
   const errorKinds = new Map<string, number>();
   let instance!: autocannon.Instance;
   const done = new Promise<autocannon.Result>((resolve, reject) => {
@@ -228,10 +241,12 @@ async function httpRun(service: Service, officer: string, payments: Payments, o:
   });
   const result = await done;
   if (errorKinds.size > 0) payments.problems.push(`request errors ${JSON.stringify(Object.fromEntries(errorKinds))}`);
+  const cpuAfter = await cpuSeconds(service.service.pid);
   // Answers still in flight when the duration ends are not counted; let them land before the next run.
   await new Promise((r) => setTimeout(r, 500));
   return {
     requestsPerSec: result["2xx"] / result.duration,
+    cpuMsPerRequest: cpuBefore === undefined || cpuAfter === undefined ? undefined : round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, result["2xx"]), 3),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
@@ -306,6 +321,8 @@ interface ModeFigures {
   transactionsPerPayment: number;
   oursRuns: number[];
   p99Runs: number[];
+  /** Service CPU per 2xx answer of each run (ms); empty where /proc is not there. */
+  cpuMsPerRequestRuns: number[];
   anchorRuns: number[];
   loadAvg: number[];
 }
@@ -327,7 +344,7 @@ async function runMode(ctx: BenchContext, mode: Mode, o: Options, emmett: Emmett
         const run = await httpRun(service, officer, payments, o, o.seconds);
         loadAvg.push(round(os.loadavg()[0] ?? 0, 2));
         ctx.log(
-          `[${mode}] run ${r + 1}/${o.runs} http:   ${Math.round(run.requestsPerSec)} req/s (p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}, errors ${run.errors}` +
+          `[${mode}] run ${r + 1}/${o.runs} http:   ${Math.round(run.requestsPerSec)} req/s (p50 ${run.p50Ms} ms, p99 ${run.p99Ms} ms, service CPU ${run.cpuMsPerRequest ?? "?"} ms/request, non-2xx ${run.non2xx}, errors ${run.errors}` +
             `${mode === "wait" ? `, not projected ${run.notProjected}` : ""}) load ${loadAvg.at(-1)}`,
         );
         return run;
@@ -358,6 +375,7 @@ async function runMode(ctx: BenchContext, mode: Mode, o: Options, emmett: Emmett
       transactionsPerPayment: check.transactionsPerPayment,
       oursRuns: runs.a.map((r) => round(r.requestsPerSec)),
       p99Runs: runs.a.map((r) => r.p99Ms),
+      cpuMsPerRequestRuns: runs.a.flatMap((r) => (r.cpuMsPerRequest === undefined ? [] : [r.cpuMsPerRequest])),
       anchorRuns: runs.b.map((r) => round(r.eventsPerSec)),
       loadAvg,
     };
@@ -381,6 +399,12 @@ async function runMode(ctx: BenchContext, mode: Mode, o: Options, emmett: Emmett
     const code = await stopBenchService(service);
     if (code !== 0) ctx.log(`[${mode}] aidtrail exited with ${code}: ${service.output.slice(-5).join(" / ")}`);
   }
+}
+
+/** The median service CPU per request and its runs, where /proc gave them. */
+function cpuFigures(figures: ModeFigures): Record<string, number | number[]> {
+  const runs = figures.cpuMsPerRequestRuns;
+  return runs.length === 0 ? {} : { cpuMsPerRequest: round(median(runs), 3), cpuMsPerRequestRuns: runs };
 }
 
 export async function run(ctx: BenchContext): Promise<BenchResult> {
@@ -418,6 +442,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     transactionsPerPayment: main.transactionsPerPayment,
     oursRuns: main.oursRuns,
     p99Runs: main.p99Runs,
+    ...cpuFigures(main),
     anchorRuns: main.anchorRuns,
     loadAvgRuns: main.loadAvg,
     ...(nowait
@@ -433,6 +458,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
             inOneTransaction: nowait.inOneTransaction,
             transactionsPerPayment: nowait.transactionsPerPayment,
             oursRuns: nowait.oursRuns,
+            p99Runs: nowait.p99Runs,
+            ...cpuFigures(nowait),
             anchorRuns: nowait.anchorRuns,
             loadAvgRuns: nowait.loadAvg,
           },
