@@ -103,6 +103,14 @@ export class Lease {
     return held;
   }
 
+  /** True while another owner holds the lease unexpired: a plain read, no lock. */
+  async heldByAnother(db: Kysely<any>): Promise<boolean> {
+    const { rows } = await sql<{ taken: boolean }>`
+      select exists (select 1 from projector_leases where name = ${this.name} and owner <> ${this.owner} and expires_at > now()) as taken`.execute(db);
+    return rows[0]?.taken === true;
+  }
+
+  /** Gives the lease up (a graceful stop), so a standby takes over without waiting for it to expire. */
   async release(db: Kysely<any>): Promise<void> {
     await sql`delete from projector_leases where name = ${this.name} and owner = ${this.owner}`.execute(db);
   }
