@@ -2,6 +2,7 @@ import type { EventStore, ReadAllOptions, RecordedEvent } from "@aidtrail/event-
 import { leafOf } from "./event-leaf.js";
 import { ForwardingEventStore } from "./forwarding-event-store.js";
 import type { LeafWorker } from "./leaf-worker.js";
+import { StoredLeafEvent } from "./stored-leaf-store.js";
 import { TextRecordedEvent } from "./text-event-store.js";
 
 /** Batches smaller than this are hashed in the thread that applies them: a live batch of a few events would only wait for the round trip. */
@@ -25,16 +26,18 @@ export class HashAheadStore extends ForwardingEventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     const events = await this.store.readAll(options);
-    if (events.length >= MIN_WORKER_BATCH && events.every((e) => e instanceof TextRecordedEvent)) {
-      const leaves = this.worker.leaves(events);
-      for (let i = 0; i < events.length; i++) promised.set(events[i]!, { leaves, index: i });
+    // Events read with a stored leaf need nothing; the others of the batch go to the worker.
+    const texts = events.filter((e) => e instanceof TextRecordedEvent);
+    if (texts.length >= MIN_WORKER_BATCH) {
+      const leaves = this.worker.leaves(texts);
+      for (let i = 0; i < texts.length; i++) promised.set(texts[i]!, { leaves, index: i });
     }
     return events;
   }
 }
 
 /**
- * The leaves of `events`, in order: the worker's where it computed the event's batch whole,
+ * The leaves of `events`, in order: the stored leaf of an event read with one; the worker's where it computed the event's batch whole,
  * otherwise computed here (any other event; a batch the worker could not finish, whose
  * refusals, if any, are thrown here as always). Either way the same bytes: the same leafOf code.
  */
@@ -44,6 +47,10 @@ export async function leavesOf(events: readonly RecordedEvent[]): Promise<Uint8A
   let answer: Uint8Array[] | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
+    if (event instanceof StoredLeafEvent) {
+      leaves[i] = event.leaf;
+      continue;
+    }
     const ahead = promised.get(event);
     if (ahead !== undefined && ahead.leaves !== batch) {
       batch = ahead.leaves;

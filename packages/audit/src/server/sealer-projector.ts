@@ -5,6 +5,7 @@ import { HashAheadStore } from "./hash-ahead-store.js";
 import { LeafWorker } from "./leaf-worker.js";
 import { ReadAheadStore } from "./read-ahead-store.js";
 import { auditSealerProjection } from "./sealer-projection.js";
+import { StoredLeafStore } from "./stored-leaf-store.js";
 import { TextEventStore } from "./text-event-store.js";
 
 /** Events per sealing transaction unless the caller says otherwise. */
@@ -30,16 +31,21 @@ export function createSealerProjector(options: {
   readonly log?: ProjectorLog;
   /** The sealer projection to run (tests pass theirs to reach its cached edge); a new one by default. */
   readonly projection?: Projection;
-  /** Read a PostgreSQL log as JSON text (TextEventStore) rather than as objects; default true. */
+  /** Read a PostgreSQL log as stored leaves and JSON text (StoredLeafStore) rather than as objects; default true. */
   readonly readText?: boolean;
+  /**
+   * Use the leaves stored as events were appended; default true. False reads every event as text and
+   * computes its leaf, as for a log without stored leaves (benches measure that fallback with it).
+   */
+  readonly storedLeaves?: boolean;
   /** The leaf worker for batches read as text; a new one by default, none with `false` (all leaves in this thread). */
   readonly leafWorker?: LeafWorker | false;
 }): SealerProjector {
-  const source = sealerSource(options.store, options.readText ?? true);
+  const source = sealerSource(options.store, options.readText ?? true, options.storedLeaves ?? true);
   const worker =
     options.leafWorker ??
     new LeafWorker({ onCrash: (error) => options.log?.warn({ error: String(error) }, "leaf worker stopped; its batches are hashed in the sealer's thread") });
-  const store = new ReadAheadStore(worker !== false && source instanceof TextEventStore ? new HashAheadStore(source, worker) : source);
+  const store = new ReadAheadStore(worker !== false && (source instanceof StoredLeafStore || source instanceof TextEventStore) ? new HashAheadStore(source, worker) : source);
   const projector = new Projector({
     db: options.db,
     store,
@@ -57,7 +63,8 @@ export function createSealerProjector(options: {
   };
 }
 
-/** What the sealer and the verifier read: a PostgreSQL log as text, any other store as it is. */
-export function sealerSource(store: EventStore, readText = true): EventStore {
-  return readText && store instanceof PostgresEventStore ? new TextEventStore(store) : store;
+/** What the sealer reads: a PostgreSQL log as stored leaves, or as text where none was stored (or none is wanted); any other store as it is. */
+export function sealerSource(store: EventStore, readText = true, storedLeaves = true): EventStore {
+  if (!readText || !(store instanceof PostgresEventStore)) return store;
+  return storedLeaves ? new StoredLeafStore(store) : new TextEventStore(store);
 }

@@ -1,4 +1,4 @@
-import type { EventMetadata, PostgresEventStore, ReadAllOptions, RecordedEvent } from "@aidtrail/event-store";
+import { type EventMetadata, type EventStore, PostgresEventStore, type ReadAllOptions, type RecordedEvent } from "@aidtrail/event-store";
 import type { AuditEventText } from "../canonical-json.js";
 import { ForwardingEventStore } from "./forwarding-event-store.js";
 
@@ -20,6 +20,8 @@ export class TextRecordedEvent implements RecordedEvent, AuditEventText {
     readonly dataJson: string,
     readonly metadataJson: string,
     readonly recordedAt: Date,
+    /** The leaf stored when the event was appended (null: none); the verifier compares it with the one it computes. */
+    readonly storedLeaf: Uint8Array | null = null,
   ) {}
 
   get data(): unknown {
@@ -49,7 +51,12 @@ export class TextEventStore extends ForwardingEventStore {
   async readAll(options: ReadAllOptions = {}): Promise<TextRecordedEvent[]> {
     const events = await this.#postgres.readAllText(options);
     return events.map(
-      (e) => new TextRecordedEvent(e.position, e.transactionId, e.streamId, e.revision, e.type, e.dataJson, e.metadataJson, e.recordedAt),
+      (e) => new TextRecordedEvent(e.position, e.transactionId, e.streamId, e.revision, e.type, e.dataJson, e.metadataJson, e.recordedAt, e.leaf),
     );
   }
+}
+
+/** What the verifier reads: a PostgreSQL log as text (with any stored leaves), any other store as it is. */
+export function textSource(store: EventStore): EventStore {
+  return store instanceof PostgresEventStore ? new TextEventStore(store) : store;
 }

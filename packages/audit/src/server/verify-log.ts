@@ -9,7 +9,7 @@ import { openCheckpoint } from "../verify/checkpoint.js";
 import { readCheckpoints, readLeafPositions, readSealedSize, type StoredCheckpoint } from "./checkpoint-rows.js";
 import { PostgresTileStore } from "./postgres-tile-store.js";
 import { leafOf } from "./event-leaf.js";
-import { sealerSource } from "./sealer-projector.js";
+import { TextRecordedEvent, textSource } from "./text-event-store.js";
 
 /** Options of a full verification. */
 export interface VerifyLogOptions {
@@ -45,8 +45,9 @@ export type LogVerification =
  */
 export async function verifyLog(options: VerifyLogOptions): Promise<LogVerification> {
   const { db } = options;
-  // A PostgreSQL log is read as text, as the sealer reads it (the same leaves, proven equal by tests).
-  const store = sealerSource(options.store);
+  // A PostgreSQL log is read as text, as the sealer reads events without a stored leaf (the same
+  // leaves, proven equal by tests): every leaf is recomputed from the data, which catches an UPDATE.
+  const store = textSource(options.store);
   const batchSize = options.batchSize ?? 5_000;
   const sealedSize = await readSealedSize(db);
   const checkpoints = await allCheckpoints(db);
@@ -74,6 +75,8 @@ export async function verifyLog(options: VerifyLogOptions): Promise<LogVerificat
       const end = boundary !== undefined && boundary - edge.size < events.length - start ? start + (boundary - edge.size) : events.length;
       const chunk = events.slice(start, end);
       const leaves = chunk.map(leafOf);
+      const storedProblem = compareStoredLeaves(edge.size, chunk, leaves);
+      if (storedProblem) return fail(storedProblem);
       const leafProblem = await compareLeaves(db, tiles, edge.size, chunk, leaves, sealedSize);
       if (leafProblem) return fail(leafProblem);
       const appended = appendLeaves(edge, leaves);
@@ -127,6 +130,26 @@ async function checkSignature(c: StoredCheckpoint, trustedKeys: readonly string[
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/**
+ * Compares the leaves recomputed from the data with those stored as the events were appended
+ * (what the sealer integrates unchecked): a stored leaf changed before sealing is sealed as is, so
+ * the tiles agree with it and only this names the event.
+ */
+function compareStoredLeaves(first: number, events: readonly RecordedEvent[], leaves: readonly Uint8Array[]): LogMismatch | undefined {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    const stored = event instanceof TextRecordedEvent ? event.storedLeaf : null;
+    if (stored === null || bytesEqual(stored, leaves[i]!)) continue;
+    return {
+      leafIndex: first + i,
+      position: event.position,
+      replayedPosition: event.position,
+      reason: `the leaf stored with the event at position ${event.position} (leaf ${first + i}) is not the hash of its data: the stored leaf or the event was changed`,
+    };
+  }
+  return undefined;
 }
 
 /** Compares replayed leaf hashes with the stored level-0 tiles, leaf by leaf. */
