@@ -1,3 +1,4 @@
+import { canonicalize } from "@aidtrail/audit";
 import { type PiiKeys, type PiiVault, assertPiiKeys, createPostgresPiiVault, loadOrCreateDevKeys } from "@aidtrail/commands";
 import { type Database, createDb, createPool, migrateToLatest, openDatabaseTarget } from "@aidtrail/db";
 import { domainEventSchemas } from "@aidtrail/domain";
@@ -41,7 +42,8 @@ export async function openSystem(config: RuntimeConfig, log: pino.Logger): Promi
     await target.stop();
     throw error;
   }
-  const eventStore = createEventStoreFromEnv({ db, databaseUrl: target.url, registry: domainEventSchemas });
+  // With the verifier's canonicalisation, appends store each event's audit leaf (the sealer then only integrates it).
+  const eventStore = createEventStoreFromEnv({ db, databaseUrl: target.url, registry: domainEventSchemas, canonicalJson: canonicalize });
   const vault = createPostgresPiiVault(db, await piiKeys(config));
   return {
     url: target.url,
