@@ -5,4 +5,5 @@ export * from "./projection.js";
 export * from "./projector.js";
 export * from "./projector-loop.js";
 export * from "./rebuild.js";
+export * from "./resume-stopped.js";
 export * from "./status.js";

@@ -45,6 +45,8 @@ export interface ProjectorOptions {
   pipelined?: boolean;
   /** Called when a projection stops on a poison event. */
   onFailed?: (projection: string, position: bigint, error: string) => void;
+  /** While a projection is stopped, how often to read again whether an operator resumed it (`resumeStopped`); 5 s. */
+  recheckStoppedMs?: number;
 }
 
 export interface BatchOutcome {
@@ -70,6 +72,8 @@ export class Projector {
   private readonly schemaOf: (p: Projection) => string;
   private prepared = false;
   private standing: Map<Projection, GlobalCheckpoint> | undefined;
+  /** `performance.now()` when `standing` was read from the database. */
+  private standingReadAt = 0;
   /** How long each projection's last live batch took: the order of the next batch's applies. */
   private readonly lastApplyMs = new Map<Projection, number>();
 
@@ -100,7 +104,13 @@ export class Projector {
     try {
       // Where each projection stands, as its last apply transaction found it; read from the
       // database once, and again after a failure (the lease may have changed hands meanwhile).
-      this.standing ??= await this.readStanding();
+      // While one is stopped, read again now and then: it may have been resumed (resumeStopped).
+      const stopped = this.standing !== undefined && this.standing.size < this.options.projections.length;
+      if (stopped && performance.now() - this.standingReadAt >= (this.options.recheckStoppedMs ?? 5_000)) this.standing = undefined;
+      if (this.standing === undefined) {
+        this.standing = await this.readStanding();
+        this.standingReadAt = performance.now();
+      }
       const after = lowest([...this.standing.values()]);
       if (!after) return { applied: 0, after: START, caughtUp: true, stopped: true };
       const events = await store.readAll({ after, limit: this.options.batchSize ?? 1000 });

@@ -44,6 +44,7 @@ const requests: Record<RouteKey, (side: Side) => { method: "GET" | "POST"; url: 
   "POST /v1/verifications": (s) => ({ method: "POST", url: "/v1/verifications", payload: { verificationId: `v-${++n}`, disbursementId: `d-${s}`, outcome: "received", visitedOn: "2030-01-01", method: "home_visit" } }),
   "GET /v1/anomalies": (s) => ({ method: "GET", url: `/v1/anomalies?asOf=2024-06-30&villageId=${encodeURIComponent(s === "A" ? A : B)}` }),
   "GET /v1/reports/summary": () => ({ method: "GET", url: "/v1/reports/summary?from=2024-01-01&to=2024-06-30" }),
+  "POST /v1/projections/:name/resume": () => ({ method: "POST", url: "/v1/projections/anomalies/resume", payload: {} }),
   "GET /v1/verifications/sample": (s) => ({ method: "GET", url: `/v1/verifications/sample?seed=s&paidFrom=2024-01-01&paidTo=2030-12-31&villageId=${encodeURIComponent(s === "A" ? A : B)}` }),
 };
 

@@ -52,6 +52,7 @@ export const accessMatrix = {
   "GET /v1/anomalies": { roles: ["auditor", "inspector"], scope: { kind: "village", from: "query", field: "villageId", optional: true } },
   "GET /v1/reports/summary": { roles: ["auditor", "admin"], scope: { kind: "township" } },
   "GET /v1/verifications/sample": { roles: ["inspector", "auditor"], scope: { kind: "village", from: "query", field: "villageId", optional: true } },
+  "POST /v1/projections/:name/resume": { roles: ["admin"], scope: { kind: "township" } },
 } as const satisfies Record<string, RouteAccess>;
 
 export type RouteKey = keyof typeof accessMatrix;

@@ -31,6 +31,7 @@ const targets: Target[] = [
   { role: "approver", path: (id) => `/v1/disbursements/${id}/approve`, base: {}, required: [] },
   { role: "approver", path: (id) => `/v1/disbursements/${id}/reject`, base: { reason: "r" }, required: ["reason"] },
   { role: "officer", path: (id) => `/v1/disbursements/${id}/reversal`, base: { reason: "r" }, required: ["reason"] },
+  { role: "admin", path: (id) => `/v1/projections/${id}/resume`, base: {}, required: [] },
 ];
 
 const hostileValue = fc.oneof(

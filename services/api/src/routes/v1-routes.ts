@@ -17,6 +17,7 @@ import { recordLoanRoute } from "./loans/record-loan.js";
 import { addAllocationRoute } from "./programs/add-allocation.js";
 import { defineProgramRoute } from "./programs/define-program.js";
 import { recordStakeRoute } from "./stakes/record-stake.js";
+import { resumeProjectionRoute } from "./projections/resume-projection.js";
 import { getVerificationSampleRoute } from "./verifications/get-verification-sample.js";
 import { recordVerificationRoute } from "./verifications/record-verification.js";
 
@@ -35,7 +36,7 @@ export const v1Routes: FastifyPluginAsyncZod<RouteDeps & ReadDeps> = async (app,
   ]) {
     await app.register(route, deps);
   }
-  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute, getVerificationSampleRoute, getAnomaliesRoute, getSummaryReportRoute]) {
+  for (const route of [getHouseholdRoute, getHouseholdFileRoute, getProgramBudgetRoute, getDisbursementRoute, getDividendScheduleRoute, getLoanScheduleRoute, getVerificationSampleRoute, getAnomaliesRoute, getSummaryReportRoute, resumeProjectionRoute]) {
     await app.register(route, deps);
   }
 };

@@ -44,6 +44,7 @@ const requests: Record<RouteKey, { url: string; body?: Record<string, unknown> }
   "GET /v1/anomalies": { url: `/v1/anomalies?villageId=${encodeURIComponent(SWEEP.village)}` },
   "GET /v1/reports/summary": { url: "/v1/reports/summary?from=2024-01-01&to=2024-06-30" },
   "GET /v1/verifications/sample": { url: `/v1/verifications/sample?seed=s&paidFrom=2024-01-01&paidTo=2024-12-31&villageId=${encodeURIComponent(SWEEP.village)}` },
+  "POST /v1/projections/:name/resume": { url: "/v1/projections/anomalies/resume", body: {} },
 };
 
 /** One valid request per route of the access matrix, each with a role the route allows. */
