@@ -1,12 +1,15 @@
-import type { AppendOptions, AppendResult, EventStore, NewEvent } from "@aidtrail/event-store";
+import { type AppendOptions, type AppendResult, type EventStore, type NewEvent, WrongExpectedRevision } from "@aidtrail/event-store";
+
+/** Before the append (nothing written), after it (written, unanswered), or on its conflict (nothing written, the conflict unheard). */
+type CrashPoint = "before" | "after" | "on_conflict";
 
 /**
  * An EventStore that "crashes" once, on the first append whose events match: before the append
  * (nothing written) or after it (written, but the caller never hears back) — the two ways a
- * process can die around a write.
+ * process can die around a write — or right after the append failed its expected revision.
  */
 export class CrashingStore implements EventStore {
-  private trap: { type: string; when: "before" | "after" } | null = null;
+  private trap: { type: string; when: CrashPoint } | null = null;
   /** Present only with `multiStream` (and an inner store that has it): without it, payments take the saga step by step. */
   readonly appendMany?: NonNullable<EventStore["appendMany"]>;
 
@@ -20,8 +23,8 @@ export class CrashingStore implements EventStore {
     }
   }
 
-  /** The next append containing an event of `type` fails, before or after reaching the inner store. */
-  crashOn(type: string, when: "before" | "after"): void {
+  /** The next append containing an event of `type` fails, before or after reaching the inner store, or when it conflicts there. */
+  crashOn(type: string, when: CrashPoint): void {
     this.trap = { type, when };
   }
 
@@ -36,8 +39,17 @@ export class CrashingStore implements EventStore {
       this.trap = null;
       throw new Error(`simulated crash before appending ${trap.type}`);
     }
-    const result = await write();
-    if (hit) {
+    let result: T;
+    try {
+      result = await write();
+    } catch (error) {
+      if (hit && trap.when === "on_conflict" && error instanceof WrongExpectedRevision) {
+        this.trap = null;
+        throw new Error(`simulated crash on a conflict appending ${trap.type}`);
+      }
+      throw error;
+    }
+    if (hit && trap.when !== "on_conflict") {
       this.trap = null;
       throw new Error(`simulated crash after appending ${trap.type}`);
     }
