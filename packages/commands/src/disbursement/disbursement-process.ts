@@ -1,6 +1,5 @@
 import {
   AlreadyDecided,
-  type DisbursementContext,
   DisbursementInputs,
   type DisbursementRequest,
   type DisbursementState,
@@ -23,10 +22,14 @@ import {
 import type { StreamWriter } from "../aggregates/stream-writer.js";
 import { type CommandContext, metadataFor } from "../command-context.js";
 import { KeyedMutex } from "../keyed-mutex.js";
-import { paymentInputs } from "./payment-inputs.js";
+import { type AssessedInputs, paymentInputs } from "./payment-inputs.js";
+import { reserveAndRecord } from "./reserve-and-record.js";
 
 type Initiated = Extract<DisbursementState, { status: "initiated" }>;
 type ActingRole = "officer" | "approver" | "system";
+
+/** Assessments of one run before it gives up (stream_conflict, left initiated for a retry): each after a change to the household. */
+const MAX_ASSESSMENTS = 5;
 
 /** Statuses that no longer hold a slot or budget: whatever they still hold must be released. */
 export function releasesHoldings(state: DisbursementState): boolean {
@@ -51,10 +54,10 @@ export class DisbursementProcess {
 
   /**
    * Finishes an initiated payment (or does nothing if it is decided), settles what it must release,
-   * returns its view. `context`: the payment's inputs, read when the request came in (see
-   * readContext), so that read overlaps the initiating append.
+   * returns its view. `context`: the payment's inputs and their revisions, read when the request
+   * came in (see readContext), so that read overlaps the initiating append.
    */
-  run(disbursementId: string, ctx: CommandContext, role: ActingRole, context?: Promise<DisbursementContext>): Promise<DisbursementView> {
+  run(disbursementId: string, ctx: CommandContext, role: ActingRole, context?: Promise<AssessedInputs>): Promise<DisbursementView> {
     // One runner per payment in this process: concurrent retries queue and find it done.
     return this.mutex.run(disbursementId, async () => {
       // As last seen, without a read: a lagging view can only say "initiated" for a payment that
@@ -70,10 +73,11 @@ export class DisbursementProcess {
 
   /**
    * What a payment is assessed on: household, program, and its stake or loan. Read fresh from the
-   * store (a household that exited must be refused), and no earlier than the request arrived.
+   * store (a household that exited must be refused), and no earlier than the request arrived; the
+   * append that records it checks that none but the program moved since (reserveAndRecord).
    */
-  readContext(request: DisbursementRequest): Promise<DisbursementContext> {
-    return paymentInputs(request, async (streamId, aggregate) => (await this.writer.read(streamId, aggregate)).state);
+  readContext(request: DisbursementRequest): Promise<AssessedInputs> {
+    return paymentInputs(request, (streamId, aggregate) => this.writer.read(streamId, aggregate));
   }
 
   private async lastSeen(disbursementId: string): Promise<DisbursementView> {
@@ -103,21 +107,22 @@ export class DisbursementProcess {
     );
   }
 
-  private async advance(initiated: Initiated, ctx: CommandContext, role: ActingRole, prefetched?: Promise<DisbursementContext>): Promise<void> {
+  private async advance(initiated: Initiated, ctx: CommandContext, role: ActingRole, prefetched?: Promise<AssessedInputs>): Promise<void> {
     const { request, disbursementId: id } = initiated;
     try {
-      const context = await (prefetched ?? this.readContext(request));
-      const assessment = assessDisbursement(request, context);
-      const meta = metadataFor(ctx, role, assessment.ruleVersion);
-      if (assessment.slotKey !== null) await this.claimSlot(assessment.slotKey, id, ctx, role, meta);
-      await this.writer.write(streamIds.program(request.programId), programAggregate, (p) =>
-        decideProgram({ type: "ReserveFunds", data: { programId: request.programId, disbursementId: id, amountFen: assessment.amountFen } }, p).map(
-          (e) => ({ ...e, metadata: meta }),
-        ),
-      );
-      await this.writer.write(streamIds.disbursement(id), disbursementAggregate, (v) =>
-        decideDisbursement({ type: "RecordDisbursement", data: { disbursementId: id, context } }, v.state).map((e) => ({ ...e, metadata: meta })),
-      );
+      let inputs = prefetched ?? this.readContext(request);
+      for (let assessments = 1; ; assessments++) {
+        const assessed = await inputs;
+        const assessment = assessDisbursement(request, assessed.context);
+        const meta = metadataFor(ctx, role, assessment.ruleVersion);
+        if (assessment.slotKey !== null) await this.claimSlot(assessment.slotKey, id, ctx, role, meta);
+        if ((await reserveAndRecord(this.writer, initiated, assessed, assessment, meta)) === "done") return;
+        // The household (stake, loan) changed after the read and nothing was stored: read it
+        // again and assess again (a refusal now is recorded below). A crash here leaves the
+        // payment initiated, holding its slot: a retry or the sweep resumes it from the read.
+        if (assessments === MAX_ASSESSMENTS) throw new StreamConflict(streamIds.household(request.householdId));
+        inputs = this.readContext(request);
+      }
     } catch (error) {
       // Infrastructure failures and exhausted retries are not answers: leave it initiated for a retry.
       if (!(error instanceof DomainError) || error instanceof StreamConflict) throw error;

@@ -18,7 +18,7 @@ import type { Companion, Decision } from "../aggregates/joint-append.js";
 import { CompanionConflict, type StreamWriter } from "../aggregates/stream-writer.js";
 import { type CommandContext, metadataFor } from "../command-context.js";
 import { type DisbursementAnswer, answerOf } from "./disbursement-answer.js";
-import { paymentInputs } from "./payment-inputs.js";
+import { type AssessedInputs, paymentInputs } from "./payment-inputs.js";
 
 /**
  * A new payment that will be recorded, in ONE atomic append where the store has one: Initiated,
@@ -39,7 +39,7 @@ export async function recordInOneAppend(
   if (!writer.canWriteJointly) return null;
   const paymentStream = streamIds.disbursement(request.disbursementId);
   if (existsHere(writer, paymentStream, disbursementAggregate)) return null;
-  const { context: seen, checks } = await contextAsSeen(writer, request);
+  const { context: seen, checks } = await inputsAsSeen(writer, request);
   // The assessment is made again on the program as the group finds it; this one only filters
   // out refusals early, so they do not make the group re-read the program. A refusal is never
   // answered from what this process saw: the saga reads the inputs fresh and decides it.
@@ -66,22 +66,12 @@ export async function recordInOneAppend(
 
 /**
  * The payment's inputs as this process last saw them (read only the first time), each with a
- * revision check for the append: it stores nothing unless the household (stake, loan) is still at
- * the revision decided on when it commits, which is as fresh as reading it after the request came
- * in, without the round trip. A check that fails (another process changed the household) drops
- * the payment to the saga, which reads it again. The program needs no check: the group decides on
- * it again and appends to it at its revision.
+ * revision check for the append (see paymentInputs), which makes them as fresh as a read after the
+ * request came in, without the round trip. A check that fails (another process changed the
+ * household) drops the payment to the saga, which reads it again.
  */
-async function contextAsSeen(writer: StreamWriter, request: DisbursementRequest): Promise<{ context: DisbursementContext; checks: Companion[] }> {
-  const checks: Companion[] = [];
-  const context = await paymentInputs(request, async (streamId, aggregate) => {
-    const { state, revision } = await writer.lastSeen(streamId, aggregate);
-    if (aggregate !== programAggregate) {
-      checks.push({ streamId, aggregate: aggregate as Aggregate<unknown>, events: [], expectedRevision: revision === -1 ? "no_stream" : revision });
-    }
-    return state;
-  });
-  return { context, checks };
+function inputsAsSeen(writer: StreamWriter, request: DisbursementRequest): Promise<AssessedInputs> {
+  return paymentInputs(request, async (streamId, aggregate) => writer.lastSeen(streamId, aggregate));
 }
 
 /** A stream this process knows to have events: a joint write expecting it new would only conflict. */

@@ -3,8 +3,10 @@ import { createCommandHandlers } from "../command-handlers.js";
 import { recoverStuckDisbursements } from "../disbursement/recover-stuck-disbursements.js";
 import { defineFundedProgram, dibaoRule, officer, registerHouseholds } from "./command-fixtures.js";
 import { CrashingStore } from "./crashing-store.js";
+import { InterleavingStore } from "./interleaving-store.js";
 import { allEvents, budgetFromEvents, eventsOf } from "./event-queries.js";
 import type { InvariantSubject } from "./invariant-suite.js";
+import { householdChanges } from "./saga-recheck-suite.js";
 
 const pay = (disbursementId: string, householdId: string, programId: string, period: string) => ({
   disbursementId,
@@ -83,6 +85,48 @@ export function runCrashResumeSuite(name: string, setup: () => Promise<Invariant
         for (const t of types) expect(eventsOf(events, t, id), t).toHaveLength(1);
         expect(new Set(types.map((t) => eventsOf(events, t, id)[0]!.transactionId)).size).toBe(1);
         expect(answer).toMatchObject({ outcome: "recorded", position: eventsOf(events, "DisbursementRecorded", id)[0]!.position.toString() });
+      },
+    );
+
+    it.each([
+      ["an exit", "exitEarlier", "refused"],
+      ["a member's name corrected", "renameMember", "recorded"],
+    ] as const)(
+      "a crash right after the saga's reserve-and-record append failed its household check (%s landed after the read): a retry assesses again, %s",
+      async (_, change, outcome) => {
+        const other = createCommandHandlers({ store: subject.store, vault: subject.vault });
+        const prefix = `crc-${change}`;
+        const [h] = (await registerHouseholds(other, prefix, 1, 70)) as [string];
+        await defineFundedProgram(other, `${prefix}-dibao`, dibaoRule, 3 * 95_000);
+        const crashing = new CrashingStore(subject.store, { multiStream: true });
+        const store = new InterleavingStore(crashing);
+        const paying = createCommandHandlers({ store, vault: subject.vault });
+        await paying.recordDisbursement(pay(`${prefix}-d1`, h, `${prefix}-dibao`, "2024-01"), officer()); // household cached
+        // The pre-exit fails the single append's check (the payment takes the saga); the second
+        // change lands between the saga's read and its append, which conflicts, and the process dies.
+        store.before("FundsReserved", () => householdChanges.preExit(other, h), async () => {
+          await householdChanges[change](other, h);
+          crashing.crashOn("FundsReserved", "on_conflict");
+        });
+        const id = `${prefix}-d2`;
+        const body = pay(id, h, `${prefix}-dibao`, "2024-02");
+        await expect(paying.recordDisbursement(body, officer())).rejects.toThrow(/simulated crash on a conflict/);
+        let events = await allEvents(subject.store);
+        expect(eventsOf(events, "DisbursementInitiated", id)).toHaveLength(1);
+        expect(eventsOf(events, "SlotClaimed", id)).toHaveLength(1);
+        expect(eventsOf(events, "FundsReserved", id)).toHaveLength(0);
+        // The process restarts: fresh handlers, empty cache, same body.
+        const answer = await createCommandHandlers({ store: subject.store, vault: subject.vault }).recordDisbursement(body, officer());
+        events = await allEvents(subject.store);
+        if (outcome === "refused") {
+          expect(answer).toMatchObject({ outcome: "refused", code: "household_not_eligible" });
+          expect(eventsOf(events, "SlotReleased", id)).toHaveLength(1);
+          expect(eventsOf(events, "FundsReserved", id)).toHaveLength(0);
+        } else {
+          expect(answer).toMatchObject({ outcome: "recorded", position: eventsOf(events, "DisbursementRecorded", id)[0]!.position.toString() });
+          for (const t of ["SlotClaimed", "FundsReserved", "DisbursementRecorded"]) expect(eventsOf(events, t, id), t).toHaveLength(1);
+        }
+        expect(await budgetFromEvents(subject.store, `${prefix}-dibao`)).toMatchObject({ heldFen: (outcome === "refused" ? 1 : 2) * 95_000 });
       },
     );
 
