@@ -1,4 +1,4 @@
-import { type Assessment, type DisbursementState, type ProgramState, decideDisbursement, decideProgram, streamIds } from "@aidtrail/domain";
+import { type Assessment, type DisbursementState, decideDisbursement, decideProgram, type ProgramState, streamIds } from "@aidtrail/domain";
 import type { EventMetadata } from "@aidtrail/event-store";
 import { disbursementAggregate, programAggregate } from "../aggregates/domain-aggregates.js";
 import { CompanionConflict, type StreamWriter } from "../aggregates/stream-writer.js";

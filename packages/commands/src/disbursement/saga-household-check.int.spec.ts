@@ -1,31 +1,15 @@
-import { domainEventSchemas } from "@aidtrail/domain";
-import { type EventStore, PostgresEventStore } from "@aidtrail/event-store";
-import { createTestDatabase } from "@aidtrail/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type CommandHandlers, createCommandHandlers } from "../command-handlers.js";
-import { createPostgresPiiVault } from "../pii/pii-vault.js";
-import { defineFundedProgram, dibaoRule, officer, registerHouseholds, testPiiKeys } from "../testing/command-fixtures.js";
+import { defineFundedProgram, dibaoRule, officer, registerHouseholds } from "../testing/command-fixtures.js";
 import { allEvents, budgetFromEvents, eventsOf } from "../testing/event-queries.js";
 import { InterleavingStore } from "../testing/interleaving-store.js";
 import type { InvariantSubject } from "../testing/invariant-suite.js";
+import { onPostgres } from "../testing/on-postgres.js";
 import { payment, recordedAnswers as recorded, refusedWith } from "../testing/payment-fixtures.js";
 import { householdChanges, runSagaRecheckSuite } from "../testing/saga-recheck-suite.js";
 import { withoutAppendMany } from "../testing/without-append-many.js";
 
-async function onPostgres(adapt: (store: EventStore) => EventStore = (store) => store): Promise<InvariantSubject> {
-  const database = await createTestDatabase(inject("pgAdminUrl"));
-  const store = new PostgresEventStore({ db: database.db, url: database.url, registry: domainEventSchemas });
-  return {
-    store: adapt(store),
-    vault: createPostgresPiiVault(database.db, testPiiKeys),
-    async teardown() {
-      await store.close();
-      await database.drop();
-    },
-  };
-}
-
-runSagaRecheckSuite("PostgreSQL", () => onPostgres());
+runSagaRecheckSuite("PostgreSQL", () => onPostgres(inject("pgAdminUrl")));
 
 const month = (i: number) => `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`;
 const pay = (id: string, householdId: string, programId: string, i: number) => payment(id, householdId, programId, 95_000, month(i));
@@ -33,7 +17,7 @@ const pay = (id: string, householdId: string, programId: string, i: number) => p
 describe("payments on the saga path racing an exit from another process, on PostgreSQL", () => {
   let subject: InvariantSubject;
   beforeAll(async () => {
-    subject = await onPostgres();
+    subject = await onPostgres(inject("pgAdminUrl"));
   });
   afterAll(() => subject.teardown());
 
@@ -80,7 +64,7 @@ describe("payments on the saga path racing an exit from another process, on Post
 describe("a store without appendMany (as EventStoreDB/KurrentDB): what the saga can and cannot promise", () => {
   let subject: InvariantSubject;
   beforeAll(async () => {
-    subject = await onPostgres(withoutAppendMany);
+    subject = await onPostgres(inject("pgAdminUrl"), withoutAppendMany);
   });
   afterAll(() => subject.teardown());
 
