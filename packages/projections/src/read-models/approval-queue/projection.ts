@@ -2,6 +2,7 @@ import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
 import { BatchState, preload } from "../shared/batch-state.js";
 import { asDomainEvents } from "../shared/domain-event.js";
+import { isoTime } from "../shared/iso-time.js";
 import { type ColumnTypes, deleteByKeys, selectByKeys, upsertRows } from "../shared/sql-rows.js";
 
 export const APPROVAL_QUEUE = "approval_queue";
@@ -99,7 +100,7 @@ export const approvalQueueProjection: Projection = {
             prepared_by: preparer?.prepared_by ?? String(e.metadata?.actor ?? "unknown"),
             rule_version: d.ruleVersion,
             recorded_position: e.position.toString(),
-            recorded_at: e.recordedAt.toISOString(),
+            recorded_at: isoTime(e.recordedAt),
           });
           break;
         }

@@ -2,6 +2,7 @@ import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
 import { BatchState, preload } from "../shared/batch-state.js";
 import { type DomainRecordedEvent, asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
+import { isoTime } from "../shared/iso-time.js";
 import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
 
 export const DISBURSEMENTS = "disbursements";
@@ -148,11 +149,12 @@ export const disbursementsProjection: Projection = {
       (await selectByKeys<DisbursementRow>(trx, "disbursements", "disbursement_id", ids)).map((r) => [r.disbursement_id, r]),
     );
 
+    // Rows are this batch's own (made here or read for it): each step sets its columns in place
+    // instead of copying a 32-column row per event.
     for (const e of events) {
-      const position = e.position.toString();
-      const at = e.recordedAt.toISOString();
       if (e.type === "DisbursementInitiated") {
         const r = e.data.request;
+        const position = e.position.toString();
         state.set(r.disbursementId, {
           disbursement_id: r.disbursementId,
           status: "initiated",
@@ -185,59 +187,67 @@ export const disbursementsProjection: Projection = {
           last_verification_position: null,
           open_case_id: null,
           case_opened_position: null,
-          updated_at: at,
+          updated_at: isoTime(e.recordedAt),
         });
         continue;
       }
       const id = disbursementIdOf(e) ?? verifiedIdOf(e);
       const row = id === null ? undefined : state.get(id);
       if (!row) continue;
+      const position = e.position.toString();
       switch (e.type) {
         case "DisbursementRecorded":
-          state.set(row.disbursement_id, {
-            ...row,
-            status: e.data.status,
-            member_id: e.data.memberId,
-            period: e.data.period,
-            amount_fen: e.data.amountFen,
-            rule_version: e.data.ruleVersion,
-            inputs: e.data.inputs,
-            slot_key: e.data.slotKey,
-            recorded_position: position,
-            updated_at: at,
-          });
+          row.status = e.data.status;
+          row.member_id = e.data.memberId;
+          row.period = e.data.period;
+          row.amount_fen = e.data.amountFen;
+          row.rule_version = e.data.ruleVersion;
+          row.inputs = e.data.inputs;
+          row.slot_key = e.data.slotKey;
+          row.recorded_position = position;
           break;
         case "DisbursementRefused":
-          state.set(row.disbursement_id, { ...row, status: "refused", refusal_code: e.data.code, refusal_message: e.data.message, decided_position: position, updated_at: at });
+          row.status = "refused";
+          row.refusal_code = e.data.code;
+          row.refusal_message = e.data.message;
+          row.decided_position = position;
           break;
         case "DisbursementApproved":
-          state.set(row.disbursement_id, { ...row, status: "recorded", approved_by: e.data.by, decided_position: position, updated_at: at });
+          row.status = "recorded";
+          row.approved_by = e.data.by;
+          row.decided_position = position;
           break;
         case "DisbursementRejected":
-          state.set(row.disbursement_id, { ...row, status: "rejected", rejected_by: e.data.by, reason: e.data.reason, decided_position: position, updated_at: at });
+          row.status = "rejected";
+          row.rejected_by = e.data.by;
+          row.reason = e.data.reason;
+          row.decided_position = position;
           break;
         case "DisbursementReversed":
-          state.set(row.disbursement_id, { ...row, status: "reversed", reversed_by: e.data.by, reason: e.data.reason, reversed_position: position, updated_at: at });
+          row.status = "reversed";
+          row.reversed_by = e.data.by;
+          row.reason = e.data.reason;
+          row.reversed_position = position;
           break;
         case "VerificationRecorded":
-          state.set(row.disbursement_id, {
-            ...row,
-            verifications: Number(row.verifications) + 1,
-            last_outcome: e.data.outcome,
-            last_visited_on: e.data.visitedOn,
-            last_verification_position: position,
-            updated_at: at,
-          });
+          row.verifications = Number(row.verifications) + 1;
+          row.last_outcome = e.data.outcome;
+          row.last_visited_on = e.data.visitedOn;
+          row.last_verification_position = position;
           break;
         case "CaseOpened":
-          state.set(row.disbursement_id, { ...row, open_case_id: e.data.caseId, case_opened_position: position, updated_at: at });
+          row.open_case_id = e.data.caseId;
+          row.case_opened_position = position;
           break;
         case "CaseClosed":
-          state.set(row.disbursement_id, { ...row, open_case_id: null, case_opened_position: null, updated_at: at });
+          row.open_case_id = null;
+          row.case_opened_position = null;
           break;
         default:
-          break;
+          continue;
       }
+      row.updated_at = isoTime(e.recordedAt);
+      state.set(row.disbursement_id, row);
     }
     await upsertRows(trx, "disbursements", columns, state.changed(), { key: ["disbursement_id"], set: "all" });
   },

@@ -2,6 +2,7 @@ import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
 import { BatchState, preload } from "../shared/batch-state.js";
 import { type DomainRecordedEvent, asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
+import { isoTime } from "../shared/iso-time.js";
 import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
 import { summarize } from "./summarize.js";
 
@@ -135,7 +136,7 @@ export const householdFileProjection: Projection = {
         stream_id: e.streamId,
         revision: e.revision,
         event_type: e.type,
-        recorded_at: e.recordedAt.toISOString(),
+        recorded_at: isoTime(e.recordedAt),
         occurred_at: typeof e.metadata?.occurredAt === "string" ? e.metadata.occurredAt : null,
         actor: typeof e.metadata?.actor === "string" ? e.metadata.actor : null,
         disbursement_id: disbursementId,
