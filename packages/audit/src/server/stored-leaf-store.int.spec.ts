@@ -41,6 +41,20 @@ async function leafCounts(log: SealedLog) {
   return { stored: Number(rows[0]!.stored), missing: Number(rows[0]!.missing) };
 }
 
+/** Overwrites one event's stored leaf past the immutability trigger, as an attacker with table rights could. */
+async function forgeLeaf(log: SealedLog, position: bigint): Promise<void> {
+  await log.database.db.transaction().execute(async (trx) => {
+    await sql`alter table events disable trigger user`.execute(trx);
+    await sql`update events set leaf = sha256('forged') where position = ${position.toString()}`.execute(trx);
+    await sql`alter table events enable trigger user`.execute(trx);
+  });
+}
+
+async function firstStoredLeafPosition(log: SealedLog): Promise<bigint> {
+  const { rows } = await sql<{ position: string }>`select min(position)::text as position from events where leaf is not null`.execute(log.database.db);
+  return BigInt(rows[0]!.position);
+}
+
 /** The root of the tree of every event's leaf computed from its objects, as if nothing were stored. */
 async function rootComputedFromObjects(log: SealedLog): Promise<Uint8Array> {
   const events = await readToEnd(log.store, 1000);
@@ -83,11 +97,7 @@ describe("sealing stored leaves", () => {
     const { rows } = await sql<{ position: string }>`
       select position::text from events where leaf is not null order by position offset 700 limit 1`.execute(log.database.db);
     const target = BigInt(rows[0]!.position);
-    await log.database.db.transaction().execute(async (trx) => {
-      await sql`alter table events disable trigger user`.execute(trx);
-      await sql`update events set leaf = sha256('forged') where position = ${target.toString()}`.execute(trx);
-      await sql`alter table events enable trigger user`.execute(trx);
-    });
+    await forgeLeaf(log, target);
     await log.seal(300);
     const result = await verifyLog({ db: log.database.db, store: log.store, trustedKeys: [] });
     expect(result.ok).toBe(false);
@@ -98,11 +108,7 @@ describe("sealing stored leaves", () => {
 
   it("given storedLeaves: false (the fallback the bench measures), when sealed over a corrupted stored leaf, then every leaf is computed from the data and the root is right", async () => {
     const { log } = await mixedLog();
-    await log.database.db.transaction().execute(async (trx) => {
-      await sql`alter table events disable trigger user`.execute(trx);
-      await sql`update events set leaf = sha256('forged') where position = (select min(position) from events where leaf is not null)`.execute(trx);
-      await sql`alter table events enable trigger user`.execute(trx);
-    });
+    await forgeLeaf(log, await firstStoredLeafPosition(log));
     const lease = new Lease("audit-fallback-test", "test", 60_000);
     await lease.tryAcquire(log.database.db);
     const db = log.database.db;
@@ -117,11 +123,7 @@ describe("sealing stored leaves", () => {
     const { rows } = await sql<{ position: string }>`
       select position::text from events where leaf is not null order by position offset 5 limit 1`.execute(log.database.db);
     const target = BigInt(rows[0]!.position);
-    await log.database.db.transaction().execute(async (trx) => {
-      await sql`alter table events disable trigger user`.execute(trx);
-      await sql`update events set leaf = sha256('forged') where position = ${target.toString()}`.execute(trx);
-      await sql`alter table events enable trigger user`.execute(trx);
-    });
+    await forgeLeaf(log, target);
     const result = await verifyLog({ db: log.database.db, store: log.store, trustedKeys: [] });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.mismatch).toMatchObject({ position: target });
