@@ -11,11 +11,13 @@
  *
  * Options: --runs N (5), --seconds S per append run (4), --writers N (16),
  * --bulk-writers N (1), --bulk-appends N per run (10), --max-in-flight N, --max-batch N,
- * --only append|bulk|readall (investigation; skips the other phases).
+ * --only append|bulk|readall (investigation; skips the other phases), --no-leaves (our appends
+ * store no audit leaf, to see what computing it costs).
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { type PostgresEventStore as EmmettStore, readMessagesBatch } from "@event-driven-io/emmett-postgresql";
+import { canonicalize } from "@aidtrail/audit";
 import { type Database, createDb } from "@aidtrail/db";
 import type { TestDatabase } from "@aidtrail/testing";
 import type { Kysely } from "kysely";
@@ -35,6 +37,7 @@ interface Options {
   maxInFlight: number | undefined;
   maxBatch: number | undefined;
   only: string | undefined;
+  leaves: boolean;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -52,6 +55,7 @@ function parseOptions(args: readonly string[]): Options {
     maxInFlight: optionalNum("--max-in-flight"),
     maxBatch: optionalNum("--max-batch"),
     only: value("--only"),
+    leaves: !args.includes("--no-leaves"),
   };
 }
 
@@ -122,6 +126,8 @@ async function openPair(ctx: BenchContext, options: Options): Promise<Pair> {
   const ours = new PostgresEventStore({
     db: oursKysely,
     url: oursDb.url,
+    // As the product runs it: appends store each event's audit leaf (--no-leaves: they do not).
+    ...(options.leaves ? { canonicalJson: canonicalize } : {}),
     ...(options.maxInFlight !== undefined ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.maxBatch !== undefined ? { maxBatch: options.maxBatch } : {}),
   });
@@ -228,6 +234,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       anchorValue: round(emmettMedian),
       ratio: round(oursMedian / emmettMedian, 2),
       writers: o.writers,
+      storedLeaves: o.leaves,
       eventBytes: eventBytes(),
       p99Ms: round(median(runs.a.map((r) => r.p99Ms)), 1),
       p99MsAnchor: round(median(runs.b.map((r) => r.p99Ms)), 1),

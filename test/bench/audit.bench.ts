@@ -2,11 +2,16 @@
  * `pnpm bench audit [--events N] [--runs N] [--samples N] [--batch N] [--compare]`: the audit log over a
  * realistic log of 1,000,000 events (the cc township copied, see township-log.ts).
  *
+ * The log is built as the product writes it: the township's copies go in through the event
+ * store's appendMany, which stores each event's audit leaf (issue 6).
+ *
  * 1. sealing: the sealer projector `aidtrail start` runs (`createSealerProjector`: the sealer
  *    projection under the projector runtime, reading the next batch ahead, batch size of
  *    startAuditSealer), from an empty tree to every event sealed: leaves/s, `--runs` times,
- *    each from scratch. `--compare` runs the sealer computing every leaf in its own thread (no
- *    leaf worker) before each run, in the same process, for an A/B of the leaf worker.
+ *    each from scratch. Each run is followed by one of the fallback (`storedLeaves: false`: every
+ *    leaf computed from the data as for a log without stored leaves, with the leaf worker),
+ *    reported as sealFallback*. `--compare` runs the sealer computing every leaf in its own
+ *    thread (no leaf worker, no stored leaves) before each run, for an A/B of the leaf worker.
  * 2. stages: where a sealed event's time goes (read, canonicalise, hash, tiles), on 100k events,
  *    a batch at a time; and the leaf worker's leaves checked equal to the in-thread ones.
  * 3. inclusion proofs at the full tree size (one signed checkpoint of all leaves) through the
@@ -56,7 +61,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const batchSize = Number(flagValue(ctx.args, "--batch") ?? DEFAULT_SEALER_BATCH);
   // Same process, alternating: the sealer hashing in its own thread before each run with the leaf worker.
   const compare = ctx.args.includes("--compare");
-  const log = await openTownshipLog(ctx);
+  const log = await openTownshipLog(ctx, { appended: true });
   const { database, store } = log;
   const db = database.db as Kysely<any>;
   try {
@@ -68,10 +73,18 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     const lease = new Lease("audit-bench", "bench", 600_000);
     if (!(await lease.tryAcquire(db))) throw new Error("could not take the bench lease");
     const postmaster = await postmasterPid(db);
-    const seal = async (withWorker: boolean): Promise<{ rate: number; cpuMicrosPerLeaf: number; mainMicrosPerLeaf: number; postgresMicrosPerLeaf: number }> => {
+    type SealRun = { rate: number; cpuMicrosPerLeaf: number; mainMicrosPerLeaf: number; postgresMicrosPerLeaf: number };
+    const seal = async (withWorker: boolean, storedLeaves = true): Promise<SealRun> => {
       await sql`drop schema if exists ${sql.id(AUDIT_SCHEMA)} cascade`.execute(db);
       await sql`delete from audit_checkpoints`.execute(db);
-      const { projector, settle } = createSealerProjector({ db, store, lease, batchSize, ...(withWorker ? {} : { leafWorker: false }) });
+      const { projector, settle } = createSealerProjector({
+        db,
+        store,
+        lease,
+        batchSize,
+        storedLeaves: storedLeaves && withWorker,
+        ...(withWorker ? {} : { leafWorker: false }),
+      });
       await projector.prepare();
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
@@ -96,7 +109,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       if (sealed !== events) throw new Error(`sealed ${sealed} of ${events} events`);
       const cpuMicrosPerLeaf = round((cpu.user + cpu.system) / sealed, 2);
       ctx.log(
-        `sealing${compare ? (withWorker ? " (leaf worker)" : " (one thread)") : ""}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s, CPU µs/leaf: node ${cpuMicrosPerLeaf} (main thread ${mainMicrosPerLeaf}), PostgreSQL ${postgresMicrosPerLeaf}`,
+        `sealing${storedLeaves && withWorker ? " (stored leaves)" : withWorker ? " (fallback: leaves computed, leaf worker)" : " (one thread)"}: ${sealed.toLocaleString("en")} leaves in ${round(seconds, 1)} s = ${Math.round(sealed / seconds).toLocaleString("en")} leaves/s, CPU µs/leaf: node ${cpuMicrosPerLeaf} (main thread ${mainMicrosPerLeaf}), PostgreSQL ${postgresMicrosPerLeaf}`,
       );
       return { rate: sealed / seconds, cpuMicrosPerLeaf, mainMicrosPerLeaf, postgresMicrosPerLeaf };
     };
@@ -106,6 +119,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
     const sealPostgres: number[] = [];
     const threadRates: number[] = [];
     const threadCpu: number[] = [];
+    const fallback: SealRun[] = [];
     for (let r = 0; r < runs; r++) {
       if (compare) {
         const old = await seal(false);
@@ -117,6 +131,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       sealCpu.push(run.cpuMicrosPerLeaf);
       sealMain.push(run.mainMicrosPerLeaf);
       sealPostgres.push(run.postgresMicrosPerLeaf);
+      fallback.push(await seal(true, false));
       ctx.log(`sealing run ${r + 1}/${runs} done (load ${os.loadavg()[0]?.toFixed(1)})`);
     }
     await sql`vacuum analyze ${sql.id(AUDIT_SCHEMA, "audit_leaf_runs")}`.execute(db);
@@ -184,6 +199,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       sealNodeCpuMicrosPerLeaf: round(median(sealCpu), 2),
       sealMainThreadCpuMicrosPerLeaf: round(median(sealMain), 2),
       sealPostgresCpuMicrosPerLeaf: round(median(sealPostgres), 2),
+      sealFallbackLeavesPerSec: round(median(fallback.map((f) => f.rate))),
+      sealFallbackLeavesPerSecRuns: fallback.map((f) => round(f.rate)),
+      sealFallbackNodeCpuMicrosPerLeaf: round(median(fallback.map((f) => f.cpuMicrosPerLeaf)), 2),
+      sealFallbackPostgresCpuMicrosPerLeaf: round(median(fallback.map((f) => f.postgresMicrosPerLeaf)), 2),
       ...(compare
         ? {
             sealOneThreadLeavesPerSec: round(median(threadRates)),
