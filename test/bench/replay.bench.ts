@@ -1,6 +1,6 @@
 /**
- * `pnpm bench replay [--events N]`: rebuilds every read model from a generated log of
- * ≥ 1,000,000 events and reports events/s and the rebuild's peak RSS at 250k and at 1M
+ * `pnpm bench replay [--events N] [--parallelism N]`: rebuilds every read model from a generated log of
+ * ≥ 1,000,000 events and reports events/s, CPU per event (node, PostgreSQL) and the rebuild's peak RSS at 250k and at 1M
  * events (it must stay flat: the projector streams batches, it never holds the log).
  *
  * The log is the cc township recorded once through the command handlers (realistic
@@ -8,35 +8,43 @@
  * kept), so copies are independent households, programs and payments.
  */
 import { allProjections, rebuildProjections } from "@aidtrail/projections";
-import { type BenchContext, type BenchResult, flagValue, median, round } from "./lib.js";
+import { type BenchContext, type BenchResult, flagValue, median, positiveFlag, round } from "./lib.js";
+import { postgresCpuMicros, postmasterPid } from "./postgres-cpu.js";
 import { openTownshipLog } from "./township-log.js";
 
 const RUNS = 3;
 
 export async function run(ctx: BenchContext): Promise<BenchResult> {
   const target = Number(flagValue(ctx.args, "--events") ?? 1_000_000);
+  // Apply transactions at once (rebuildProjections' default unless given), for A/B runs.
+  const parallelism = flagValue(ctx.args, "--parallelism") === undefined ? undefined : positiveFlag(ctx.args, "--parallelism", 1);
   const log = await openTownshipLog(ctx);
   try {
     const checkpoints = [Math.round(target / 4), target];
-    const figures: Record<string, { eventsPerSec: number[]; peakRssMb: number[]; nodeCpuUs: number[]; events: number }> = {};
+    const figures: Record<string, { eventsPerSec: number[]; peakRssMb: number[]; nodeCpuUs: number[]; postgresCpuUs: number[]; events: number }> = {};
+    // The whole server's CPU (embedded: this bench is its only client; with DATABASE_URL, others' work counts too).
+    const postmaster = await postmasterPid(log.database.db);
     for (const size of checkpoints) {
       const events = await log.growTo(size);
-      figures[size] = { eventsPerSec: [], peakRssMb: [], nodeCpuUs: [], events };
+      figures[size] = { eventsPerSec: [], peakRssMb: [], nodeCpuUs: [], postgresCpuUs: [], events };
       for (let r = 0; r < RUNS; r++) {
         const sampler = new PhaseRss();
         const started = performance.now();
         const cpu = process.cpuUsage();
-        const result = await rebuildProjections({ db: log.database.db, store: log.store, projections: allProjections, swap: false });
+        const postgresBefore = postgresCpuMicros(postmaster);
+        const result = await rebuildProjections({ db: log.database.db, store: log.store, projections: allProjections, swap: false, ...(parallelism ? { parallelism } : {}) });
         const seconds = (performance.now() - started) / 1000;
         const peak = sampler.stop();
         const used = process.cpuUsage(cpu);
-        // CPU of this process per event (PostgreSQL's is not visible here): less moved by the load than events/s.
+        const postgresCpuUs = (postgresCpuMicros(postmaster) - postgresBefore) / result.applied;
+        // CPU per event of this process and of the PostgreSQL server: less moved by the load than events/s.
         const nodeCpuUs = (used.user + used.system) / result.applied;
         const rate = result.applied / seconds;
         figures[size]!.nodeCpuUs.push(nodeCpuUs);
+        figures[size]!.postgresCpuUs.push(postgresCpuUs);
         figures[size]!.eventsPerSec.push(rate);
         figures[size]!.peakRssMb.push(peak);
-        ctx.log(`rebuild of ${events.toLocaleString("en")} events, run ${r + 1}/${RUNS}: ${Math.round(rate).toLocaleString("en")} events/s, node CPU ${Math.round(nodeCpuUs)} µs/event, peak RSS ${peak} MB`);
+        ctx.log(`rebuild of ${events.toLocaleString("en")} events, run ${r + 1}/${RUNS}: ${Math.round(rate).toLocaleString("en")} events/s, CPU µs/event: node ${round(nodeCpuUs, 1)}, PostgreSQL ${round(postgresCpuUs, 1)}; peak RSS ${peak} MB`);
       }
     }
     const small = figures[checkpoints[0]!]!;
@@ -53,6 +61,8 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       rebuildPeakRssMbAt1M: median(large.peakRssMb),
       nodeCpuUsPerEventAt250k: round(median(small.nodeCpuUs)),
       nodeCpuUsPerEventAt1M: round(median(large.nodeCpuUs)),
+      postgresCpuUsPerEventAt250k: round(median(small.postgresCpuUs), 1),
+      postgresCpuUsPerEventAt1M: round(median(large.postgresCpuUs), 1),
     };
   } finally {
     await log.close();
