@@ -28,6 +28,7 @@ export { receiptForDisbursement } from "./receipt-for-disbursement.js";
 export { auditSealerProjection } from "./sealer-projection.js";
 export { createSealerProjector, DEFAULT_SEALER_BATCH, type SealerProjector, sealerSource } from "./sealer-projector.js";
 export { type RunningAuditSealer, type StartAuditSealerOptions, startAuditSealer } from "./start-audit-sealer.js";
-export { TextEventStore, TextRecordedEvent } from "./text-event-store.js";
+export { StoredLeafEvent, StoredLeafStore } from "./stored-leaf-store.js";
+export { TextEventStore, TextRecordedEvent, textSource } from "./text-event-store.js";
 export { VERIFIER_GLOBAL, verifierBundle } from "./verifier-bundle.js";
 export { type LogMismatch, type LogVerification, type VerifyLogOptions, verifyLog } from "./verify-log.js";
