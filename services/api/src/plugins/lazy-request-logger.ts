@@ -24,13 +24,25 @@ export class LazyRequestLogger implements FastifyBaseLogger {
     this.materialized().level = level;
   }
 
-  fatal = this.method("fatal");
-  error = this.method("error");
-  warn = this.method("warn");
-  info = this.method("info");
-  debug = this.method("debug");
-  trace = this.method("trace");
-  silent = () => {};
+  fatal(...args: unknown[]): void {
+    this.write("fatal", args);
+  }
+  error(...args: unknown[]): void {
+    this.write("error", args);
+  }
+  warn(...args: unknown[]): void {
+    this.write("warn", args);
+  }
+  info(...args: unknown[]): void {
+    this.write("info", args);
+  }
+  debug(...args: unknown[]): void {
+    this.write("debug", args);
+  }
+  trace(...args: unknown[]): void {
+    this.write("trace", args);
+  }
+  silent(): void {}
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.materialized().child(bindings, options);
@@ -42,11 +54,9 @@ export class LazyRequestLogger implements FastifyBaseLogger {
     return this.real;
   }
 
-  private method(level: Level): FastifyBaseLogger[Level] {
-    return ((...args: unknown[]) => {
-      if (this.real === undefined && !isEnabled(this.parent, level)) return;
-      (this.materialized()[level] as (...a: unknown[]) => void)(...args);
-    }) as FastifyBaseLogger[Level];
+  private write(level: Level, args: unknown[]): void {
+    if (this.real === undefined && !isEnabled(this.parent, level)) return;
+    (this.materialized()[level] as (...a: unknown[]) => void)(...args);
   }
 }
 
