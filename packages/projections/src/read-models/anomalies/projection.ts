@@ -137,6 +137,7 @@ export const anomaliesProjection: Projection = {
     const events = asDomainEvents(batch);
     const changedPrograms = new Set<string>();
     const households = new BatchState<HouseholdRow>();
+    // Payment rows are this batch's own (made here or read for it): steps set their columns in place.
     const payments = new BatchState<PaymentRow>();
     const anomalies = new BatchState<AnomalyRow>();
     const assets: object[] = [];
@@ -148,13 +149,20 @@ export const anomaliesProjection: Projection = {
     const dupKeys = new Set<string>();
     const statusHouseholds = new Set<string>();
     const sharedAccounts = new Set<string>();
+    // A payment's first event is its DisbursementInitiated: one initiated in this batch has no
+    // row to read yet, nor anomalies of its own.
+    const initiatedHere = new Set<string>();
+    const named = (id: string) => {
+      if (!initiatedHere.has(id)) paymentIds.add(id);
+    };
     for (const e of events) {
       switch (e.type) {
         case "DisbursementInitiated":
+          initiatedHere.add(e.data.request.disbursementId);
           householdIds.add(e.data.request.householdId);
           break;
         case "DisbursementRecorded":
-          paymentIds.add(e.data.disbursementId);
+          named(e.data.disbursementId);
           dupKeys.add(dupKeyOf(e));
           break;
         case "DisbursementRefused":
@@ -164,7 +172,7 @@ export const anomaliesProjection: Projection = {
         case "VerificationRecorded":
         case "CaseOpened":
         case "CaseClosed":
-          paymentIds.add(e.data.disbursementId);
+          named(e.data.disbursementId);
           break;
         case "HouseholdStatusChanged":
           statusHouseholds.add(e.data.householdId);
@@ -185,8 +193,19 @@ export const anomaliesProjection: Projection = {
     const read = await readAnomaliesBatch<ProgramRow, PaymentRow, HouseholdRow, AnomalyRow>(trx, { paymentIds, dupKeys, statusHouseholds, householdIds, anomalyIds });
     const programs = new Map<string, Record<string, number>>();
     for (const r of read.programs) programs.set(r.program_id, r.post_exit_months);
-    for (const r of [...read.paymentsById, ...read.paymentsByDupKey, ...read.paymentsByHousehold]) {
-      if (!payments.rows.has(r.disbursement_id)) payments.load(r.disbursement_id, r);
+    // The batch's payments of each household, for a status change to re-judge (ids in first-seen order).
+    const paymentsOfHousehold = new Map<string, string[]>();
+    const seePayment = (p: PaymentRow) => {
+      const ids = paymentsOfHousehold.get(p.household_id);
+      if (ids) ids.push(p.disbursement_id);
+      else paymentsOfHousehold.set(p.household_id, [p.disbursement_id]);
+    };
+    for (const list of [read.paymentsById, read.paymentsByDupKey, read.paymentsByHousehold]) {
+      for (const r of list) {
+        if (payments.rows.has(r.disbursement_id)) continue;
+        payments.load(r.disbursement_id, r);
+        seePayment(r);
+      }
     }
     for (const r of read.households) households.load(r.household_id, r);
     for (const r of read.anomalies) anomalies.load(r.anomaly_id, r);
@@ -318,8 +337,8 @@ export const anomaliesProjection: Projection = {
           if (!h) break;
           households.set(h.household_id, { ...h, statuses: [...h.statuses, { to: e.data.to, effectiveOn: e.data.effectiveOn, position }] });
           // Invariant 4's after-the-fact case: a late change with an earlier effective date.
-          const own = [...payments.rows.values()].filter((p) => p.household_id === h.household_id).sort((a, b) => (a.disbursement_id < b.disbursement_id ? -1 : 1));
-          for (const p of own) judgeEligibility(p, position);
+          const own = [...(paymentsOfHousehold.get(h.household_id) ?? [])].sort();
+          for (const id of own) judgeEligibility(payments.get(id) as PaymentRow, position);
           break;
         }
         case "StakeRecorded":
@@ -330,6 +349,7 @@ export const anomaliesProjection: Projection = {
           break;
         case "DisbursementInitiated": {
           const r = e.data.request;
+          const seen = payments.rows.has(r.disbursementId);
           payments.set(r.disbursementId, {
             disbursement_id: r.disbursementId,
             household_id: r.householdId,
@@ -345,12 +365,14 @@ export const anomaliesProjection: Projection = {
             recorded_position: null,
             verified_position: null,
           });
+          if (!seen) seePayment(payments.get(r.disbursementId) as PaymentRow);
           break;
         }
         case "DisbursementRefused": {
           const p = payments.get(e.data.disbursementId);
           if (!p) break;
-          payments.set(p.disbursement_id, { ...p, state: "refused" });
+          p.state = "refused";
+          payments.set(p.disbursement_id, p);
           const rule = REFUSAL_RULES[e.data.code];
           if (!rule) break;
           open(
@@ -369,37 +391,37 @@ export const anomaliesProjection: Projection = {
           const p = payments.get(e.data.disbursementId);
           if (!p) break;
           const counted = e.data.status === "recorded";
-          const next: PaymentRow = {
-            ...p,
-            member_id: e.data.memberId,
-            period: e.data.period,
-            amount_fen: e.data.amountFen,
-            rule_version: e.data.ruleVersion,
-            dup_key: dupKeyOf(e),
-            state: counted ? "counted" : "pending",
-            recorded_position: position,
-          };
-          payments.set(p.disbursement_id, next);
-          if (counted) afterCounted(next, position);
+          p.member_id = e.data.memberId;
+          p.period = e.data.period;
+          p.amount_fen = e.data.amountFen;
+          p.rule_version = e.data.ruleVersion;
+          p.dup_key = dupKeyOf(e);
+          p.state = counted ? "counted" : "pending";
+          p.recorded_position = position;
+          payments.set(p.disbursement_id, p);
+          if (counted) afterCounted(p, position);
           break;
         }
         case "DisbursementApproved": {
           const p = payments.get(e.data.disbursementId);
           if (!p || p.state !== "pending") break;
-          const next: PaymentRow = { ...p, state: "counted" };
-          payments.set(p.disbursement_id, next);
-          afterCounted(next, position);
+          p.state = "counted";
+          payments.set(p.disbursement_id, p);
+          afterCounted(p, position);
           break;
         }
         case "DisbursementRejected": {
           const p = payments.get(e.data.disbursementId);
-          if (p && p.state === "pending") payments.set(p.disbursement_id, { ...p, state: "rejected" });
+          if (!p || p.state !== "pending") break;
+          p.state = "rejected";
+          payments.set(p.disbursement_id, p);
           break;
         }
         case "DisbursementReversed": {
           const p = payments.get(e.data.disbursementId);
           if (!p || p.state !== "counted") break;
-          payments.set(p.disbursement_id, { ...p, state: "reversed" });
+          p.state = "reversed";
+          payments.set(p.disbursement_id, p);
           setCounted(p, false);
           if (p.dup_key !== null) judgeDuplicate(p.dup_key, position);
           // The money was taken back: what was wrong with paying it is settled.
@@ -409,7 +431,9 @@ export const anomaliesProjection: Projection = {
         }
         case "VerificationRecorded": {
           const p = payments.get(e.data.disbursementId);
-          if (p && p.verified_position === null) payments.set(p.disbursement_id, { ...p, verified_position: position });
+          if (!p || p.verified_position !== null) break;
+          p.verified_position = position;
+          payments.set(p.disbursement_id, p);
           break;
         }
         case "CaseOpened": {
