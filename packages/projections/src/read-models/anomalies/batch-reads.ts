@@ -29,32 +29,37 @@ export interface AnomaliesBatchRows<Program, Payment, Household, Anomaly> {
  * - households the events name and those of the payments named by id;
  * - anomalies the events name, each duplicate key's, and each payment's eligibility and member
  *   anomalies (ids as the projection makes them: `rule:disbursementId`, `duplicate_payment:key`).
- * Keys go in as arrays (`= any(array(...))`) so each table is read through its index.
+ * Keys the batch names itself go in as array parameters (`= any($1)`), whose size the planner
+ * sees, so each table is read through its index; keys found by another read (by_id's keys and
+ * households, the found payments' anomalies) are joined. Never `= any(array(select …))`: the
+ * planner takes such an array for 10 keys, scanned the anomalies table comparing every row with
+ * every one of thousands of ids, and that was most of this statement's cost in a rebuild.
  */
 export async function readAnomaliesBatch<Program, Payment, Household, Anomaly>(
   trx: Transaction<any>,
   keys: AnomaliesBatchKeys,
 ): Promise<AnomaliesBatchRows<Program, Payment, Household, Anomaly>> {
-  const list = (s: ReadonlySet<string>) => [...s];
+  const dupKeys = [...keys.dupKeys];
+  const namedAnomalies = [...keys.anomalyIds, ...dupKeys.map((k) => `duplicate_payment:${k}`)];
   const { rows } = await sql<AnomaliesBatchRows<Program, Payment, Household, Anomaly>>`
-    with by_id as (select * from an_payments where disbursement_id = any(${list(keys.paymentIds)}::text[])),
-    dup_keys as (
-      select k from unnest(${list(keys.dupKeys)}::text[]) k
-      union select dup_key from by_id where dup_key is not null),
-    by_dup_key as (select * from an_payments where dup_key = any(array(select k from dup_keys))),
-    by_household as (select * from an_payments where household_id = any(${list(keys.statusHouseholds)}::text[])),
+    with by_id as (select * from an_payments where disbursement_id = any(${[...keys.paymentIds]}::text[])),
+    by_dup_key as (
+      select * from an_payments where dup_key = any(${dupKeys}::text[])
+      union select p.* from by_id b join an_payments p on p.dup_key = b.dup_key),
+    by_household as (select * from an_payments where household_id = any(${[...keys.statusHouseholds]}::text[])),
     households as (
-      select * from an_households
-      where household_id = any(${list(keys.householdIds)}::text[] || array(select household_id from by_id))),
+      select * from an_households where household_id = any(${[...keys.householdIds]}::text[])
+      union select h.* from by_id b join an_households h on h.household_id = b.household_id),
     found as (
       select disbursement_id from by_id union select disbursement_id from by_dup_key
       union select disbursement_id from by_household),
-    anomaly_ids as (
-      select id from unnest(${list(keys.anomalyIds)}::text[]) id
-      union select 'duplicate_payment:' || k from dup_keys
+    found_anomaly_ids as (
+      select 'duplicate_payment:' || dup_key as id from by_id where dup_key is not null
       union select 'ineligible_household:' || disbursement_id from found
       union select 'member_not_in_household:' || disbursement_id from found),
-    wanted_anomalies as (select * from anomalies where anomaly_id = any(array(select id from anomaly_ids)))
+    wanted_anomalies as (
+      select * from anomalies where anomaly_id = any(${namedAnomalies}::text[])
+      union select a.* from found_anomaly_ids f join anomalies a on a.anomaly_id = f.id)
     select
       (select coalesce(json_agg(t), '[]') from an_programs t) as programs,
       (select coalesce(json_agg(t), '[]') from by_id t) as "paymentsById",
