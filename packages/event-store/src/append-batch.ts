@@ -1,8 +1,8 @@
 import type { Database } from "@aidtrail/db";
 import { type Kysely, type RawBuilder, sql } from "kysely";
+import { appendEventTexts, type CanonicalJson } from "./append-event-texts.js";
 import { WrongExpectedRevision } from "./errors.js";
 import type { AppendResult } from "./event-store.js";
-import { appendEventsJson, type CanonicalJson } from "./append-events-json.js";
 import { encodeExpected, type ValidatedAppend } from "./event-validation.js";
 
 interface BatchRow {
@@ -63,13 +63,14 @@ async function callAppendFunction(
   const streamIds = appends.map((r) => r.streamId);
   const expected = appends.map((r) => encodeExpected(r.expected));
   const counts = appends.map((r) => r.events.length);
-  const events = appendEventsJson(
+  const events = appendEventTexts(
     appends.flatMap((r) => r.events),
     canonicalJson,
   );
   const { rows } = await sql<BatchRow>`
     select b.*, pg_current_xact_id()::text as transaction_id
-    from ${fn}(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${events.json}::json, ${events.leaves}::boolean) b`.execute(db);
+    from ${fn}(${streamIds}::text[], ${expected}::bigint[], ${counts}::int[], ${events.types}::text[],
+               ${events.data}::text, ${events.metadata}::text, ${events.leaves}::boolean) b`.execute(db);
   return rows;
 }
 

@@ -1,7 +1,7 @@
 import { ConfigError, type Database, configProblems } from "@aidtrail/db";
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { CanonicalJson } from "./append-events-json.js";
+import type { CanonicalJson } from "./append-event-texts.js";
 import type { EventStore } from "./event-store.js";
 import type { ValidationOptions } from "./event-validation.js";
 import { EventStoreDbEventStore } from "./eventstoredb/index.js";

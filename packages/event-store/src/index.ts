@@ -1,4 +1,4 @@
-export type { CanonicalJson } from "./append-events-json.js";
+export type { CanonicalJson } from "./append-event-texts.js";
 export * from "./errors.js";
 export * from "./event-store.js";
 export * from "./event-validation.js";

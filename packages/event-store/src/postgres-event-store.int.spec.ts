@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { describe, expect, inject, it } from "vitest";
+import { APPEND_BATCH_CALL } from "./append-batch-call.spec-helpers.js";
 import { runEventStoreContract } from "./contract/event-store-contract.js";
 import { PostgresEventStore } from "./postgres-event-store.js";
 
@@ -14,7 +15,7 @@ runEventStoreContract("postgres", async () => {
       try {
         await client.query("begin");
         const json = JSON.stringify(events.map((e) => ({ t: e.type, d: e.data, m: e.metadata ?? {} })));
-        await client.query("select * from aidtrail_append_batch($1, $2, $3, $4::json, false)", [[streamId], [-2], [events.length], json]);
+        await client.query(APPEND_BATCH_CALL, [[streamId], [-2], [events.length], json]);
         // The transaction has its xid and its rows, but is not committed yet.
         await new Promise((r) => setTimeout(r, holdMs));
         await client.query("commit");
@@ -33,7 +34,7 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
     try {
       const slow = await db.pool.connect();
       await slow.query("begin");
-      await slow.query("select * from aidtrail_append_batch($1, $2, $3, $4::json, false)", [
+      await slow.query(APPEND_BATCH_CALL, [
         ["late-1"],
         [-2],
         [1],
@@ -92,7 +93,7 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
   it("one batch call: each append gets its own positions in revision order; a conflicting one writes nothing", async () => {
     const db = await createTestDatabase(inject("pgAdminUrl"));
     try {
-      const first = await db.pool.query<{ positions: string[] }>("select * from aidtrail_append_batch($1, $2, $3, $4::json, false)", [
+      const first = await db.pool.query<{ positions: string[] }>(APPEND_BATCH_CALL, [
         ["b-2"],
         [-1],
         [1],
@@ -102,7 +103,7 @@ describe("postgres event store: why the global order needs the snapshot xmin", (
       const events = [1, 2, 3, 4, 5, 6, 7].map((k) => ({ t: "E", d: { k }, m: {} }));
       // b-1 gets 3 events, b-2 (at revision 0) wrongly expects no stream for its 1, b-3 gets 1 and b-4 gets 2.
       const { rows } = await db.pool.query<{ append_index: number; ok: boolean; current_revision: string; positions: string[] | null }>(
-        "select * from aidtrail_append_batch($1, $2, $3, $4::json, false)",
+        APPEND_BATCH_CALL,
         [["b-1", "b-2", "b-3", "b-4"], [-1, -1, -2, -1], [3, 1, 1, 2], JSON.stringify(events)],
       );
       expect(rows.map((r) => [r.append_index, r.ok, r.current_revision])).toEqual([

@@ -2,7 +2,7 @@ import type { Database } from "@aidtrail/db";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { appendAtomic, appendBatch, retryingTransientFailures } from "./append-batch.js";
-import type { CanonicalJson } from "./append-events-json.js";
+import type { CanonicalJson } from "./append-event-texts.js";
 import type {
   AppendOptions,
   AppendResult,

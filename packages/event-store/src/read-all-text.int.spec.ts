@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { APPEND_BATCH_CALL } from "./append-batch-call.spec-helpers.js";
 import type { GlobalCheckpoint, RecordedEvent, RecordedEventText } from "./event-store.js";
 import { PostgresEventStore } from "./postgres-event-store.js";
 
@@ -62,7 +63,7 @@ describe("readAllText", () => {
     const slow = await database.pool.connect();
     try {
       await slow.query("begin");
-      await slow.query("select * from aidtrail_append_batch($1, $2, $3, $4::json, false)", [["late-1"], [-2], [1], JSON.stringify([{ t: "Late", d: {}, m: {} }])]);
+      await slow.query(APPEND_BATCH_CALL, [["late-1"], [-2], [1], JSON.stringify([{ t: "Late", d: {}, m: {} }])]);
       await store.append("early-1", [{ type: "Early", data: {} }]);
       expect((await pages((o) => store.readAllText(o), 100)).length).toBe(before);
       await slow.query("commit");
