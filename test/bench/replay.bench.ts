@@ -1,12 +1,14 @@
 /**
- * `pnpm bench replay [--events N] [--parallelism N]`: rebuilds every read model from a generated log of
- * ≥ 1,000,000 events and reports events/s, CPU per event (node, PostgreSQL) and the rebuild's peak RSS at 250k and at 1M
- * events (it must stay flat: the projector streams batches, it never holds the log).
+ * `pnpm bench replay [--events N] [--parallelism N]`: rebuilds every read model from a generated
+ * log of ≥ 1,000,000 events and reports, at 250k and at 1M events, events/s, CPU per event (node,
+ * PostgreSQL), how much node sat idle or waited for a core, and the rebuild's peak RSS (it must
+ * stay flat: the projector streams batches, it never holds the log).
  *
  * The log is the cc township recorded once through the command handlers (realistic
  * events, zero refusals), then copied in SQL with every `cc-` id renamed per copy (villages
  * kept), so copies are independent households, programs and payments.
  */
+import { readFileSync } from "node:fs";
 import { allProjections, rebuildProjections } from "@aidtrail/projections";
 import { type BenchContext, type BenchResult, flagValue, median, positiveFlag, round } from "./lib.js";
 import { postgresCpuMicros, postmasterPid } from "./postgres-cpu.js";
@@ -21,30 +23,38 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   const log = await openTownshipLog(ctx);
   try {
     const checkpoints = [Math.round(target / 4), target];
-    const figures: Record<string, { eventsPerSec: number[]; peakRssMb: number[]; nodeCpuUs: number[]; postgresCpuUs: number[]; events: number }> = {};
+    const figures: Record<string, { eventsPerSec: number[]; peakRssMb: number[]; nodeCpuUs: number[]; postgresCpuUs: number[]; idleShare: number[]; readyWaitUs: number[]; events: number }> = {};
     // The whole server's CPU (embedded: this bench is its only client; with DATABASE_URL, others' work counts too).
     const postmaster = await postmasterPid(log.database.db);
     for (const size of checkpoints) {
       const events = await log.growTo(size);
-      figures[size] = { eventsPerSec: [], peakRssMb: [], nodeCpuUs: [], postgresCpuUs: [], events };
+      figures[size] = { eventsPerSec: [], peakRssMb: [], nodeCpuUs: [], postgresCpuUs: [], idleShare: [], readyWaitUs: [], events };
       for (let r = 0; r < RUNS; r++) {
         const sampler = new PhaseRss();
         const started = performance.now();
         const cpu = process.cpuUsage();
         const postgresBefore = postgresCpuMicros(postmaster);
+        const loop = performance.eventLoopUtilization();
+        const readyBefore = mainThreadReadyWaitNs();
         const result = await rebuildProjections({ db: log.database.db, store: log.store, projections: allProjections, swap: false, ...(parallelism ? { parallelism } : {}) });
         const seconds = (performance.now() - started) / 1000;
         const peak = sampler.stop();
         const used = process.cpuUsage(cpu);
         const postgresCpuUs = (postgresCpuMicros(postmaster) - postgresBefore) / result.applied;
+        // How well node and PostgreSQL overlap: the share of the rebuild node's loop had nothing to run
+        // (waiting on PostgreSQL or the log), and how long per event it waited for a core while it had.
+        const idleShare = 1 - performance.eventLoopUtilization(loop).utilization;
+        const readyWaitUs = (mainThreadReadyWaitNs() - readyBefore) / 1000 / result.applied;
         // CPU per event of this process and of the PostgreSQL server: less moved by the load than events/s.
         const nodeCpuUs = (used.user + used.system) / result.applied;
         const rate = result.applied / seconds;
         figures[size]!.nodeCpuUs.push(nodeCpuUs);
         figures[size]!.postgresCpuUs.push(postgresCpuUs);
+        figures[size]!.idleShare.push(idleShare);
+        figures[size]!.readyWaitUs.push(readyWaitUs);
         figures[size]!.eventsPerSec.push(rate);
         figures[size]!.peakRssMb.push(peak);
-        ctx.log(`rebuild of ${events.toLocaleString("en")} events, run ${r + 1}/${RUNS}: ${Math.round(rate).toLocaleString("en")} events/s, CPU µs/event: node ${round(nodeCpuUs, 1)}, PostgreSQL ${round(postgresCpuUs, 1)}; peak RSS ${peak} MB`);
+        ctx.log(`rebuild of ${events.toLocaleString("en")} events, run ${r + 1}/${RUNS}: ${Math.round(rate).toLocaleString("en")} events/s, CPU µs/event: node ${round(nodeCpuUs, 1)}, PostgreSQL ${round(postgresCpuUs, 1)}; node idle ${round(idleShare * 100)} %, waiting for a core ${round(readyWaitUs, 1)} µs/event; peak RSS ${peak} MB`);
       }
     }
     const small = figures[checkpoints[0]!]!;
@@ -63,6 +73,10 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       nodeCpuUsPerEventAt1M: round(median(large.nodeCpuUs)),
       postgresCpuUsPerEventAt250k: round(median(small.postgresCpuUs), 1),
       postgresCpuUsPerEventAt1M: round(median(large.postgresCpuUs), 1),
+      nodeIdleShareAt250k: round(median(small.idleShare), 2),
+      nodeIdleShareAt1M: round(median(large.idleShare), 2),
+      nodeReadyWaitUsPerEventAt250k: round(median(small.readyWaitUs), 1),
+      nodeReadyWaitUsPerEventAt1M: round(median(large.readyWaitUs), 1),
     };
   } finally {
     await log.close();
@@ -80,5 +94,14 @@ class PhaseRss {
   stop(): number {
     clearInterval(this.timer);
     return round(Math.max(this.peak, process.memoryUsage.rss()) / (1024 * 1024), 1);
+  }
+}
+
+/** ns this process's main thread has waited for a core while ready to run (/proc schedstat); NaN where unreadable. */
+function mainThreadReadyWaitNs(): number {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[1]);
+  } catch {
+    return Number.NaN;
   }
 }
