@@ -17,8 +17,11 @@ import * as appendAtomicRevisionChecks from "./2026-11-29T2500-append-atomic-rev
  *   (Node canonicalises them with the verifier's code); stream id and type are written with
  *   to_json, whose escapes are JSON.stringify's (hence RFC 8785's) for every character PostgreSQL
  *   can store in text (tested); recordedAt is ISO-8601 UTC with milliseconds, as Date#toISOString.
- * - The append functions take `p_events` as `json` (not jsonb), so `e -> 'd'` is the exact text
- *   the caller sent, and `p_leaves`: whether those texts are canonical (then the leaf is stored).
+ * - The append functions take the events as arrays: the types as text[], the data and metadata
+ *   texts each joined by U+001E (JSON text never holds a raw control character, so nothing is
+ *   escaped and string_to_array splits them in one pass; a json array of {t, d, m} was parsed five
+ *   times per event), so the leaf hashes the very text the caller sent and jsonb parses it once;
+ *   and `p_leaves`: whether those texts are canonical (then the leaf is stored).
  *   They store recorded_at truncated to milliseconds (what every reader sees anyway), so the
  *   leaf's recordedAt is the stored instant exactly, and take positions explicitly: one nextval
  *   per row, the values sorted and handed out in the rows' order, so positions still ascend with
@@ -41,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`drop function aidtrail_append_batch(text[], bigint[], int[], jsonb)`.execute(db);
   await sql`
-    create function aidtrail_append_batch(p_stream_ids text[], p_expected bigint[], p_counts int[], p_events json, p_leaves boolean)
+    create function aidtrail_append_batch(p_stream_ids text[], p_expected bigint[], p_counts int[], p_types text[], p_data text, p_metadata text, p_leaves boolean)
     returns table (append_index int, ok boolean, current_revision bigint, positions bigint[])
     language plpgsql as $$
     declare
@@ -55,6 +58,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       -- Milliseconds, as readers and the leaf see it; one instant per call, as now() was.
       v_at timestamptz := date_trunc('milliseconds', now());
       v_seq regclass := pg_get_serial_sequence('events', 'position')::regclass;
+      -- JSON texts never hold a raw control character: U+001E separates them, nothing is escaped.
+      v_data text[] := string_to_array(p_data, E'\\x1e');
+      v_metadata text[] := string_to_array(p_metadata, E'\\x1e');
     begin
       -- Create and lock every touched stream in one fixed order so concurrent batches cannot deadlock.
       insert into streams (stream_id, revision)
@@ -78,11 +84,10 @@ export async function up(db: Kysely<any>): Promise<void> {
           from (select r.*, (select s.revision from streams s where s.stream_id = r.sid) as cur from req r offset 0) l
         ),
         new_rows as (
-          select c.sid, c.cur + g.k as revision, x.e ->> 't' as type, x.e -> 'd' as d, x.e -> 'm' as m,
-                 row_number() over (order by c.i, g.k) as k
+          select c.sid, c.cur + g.k as revision, p_types[c.offs + g.k] as type, v_data[c.offs + g.k] as d,
+                 v_metadata[c.offs + g.k] as m, row_number() over (order by c.i, g.k) as k
           from checked c
           cross join lateral generate_series(1, c.cnt) as g(k)
-          join json_array_elements(p_events) with ordinality as x(e, ord) on x.ord = c.offs + g.k
           where not c.conflict
         ),
         numbered as (
@@ -92,7 +97,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           insert into events (position, stream_id, revision, type, data, metadata, recorded_at, leaf)
           overriding system value
           select nb.position, r.sid, r.revision, r.type, r.d::jsonb, r.m::jsonb, v_at,
-                 case when p_leaves then aidtrail_event_leaf(r.d::text, r.m::text, nb.position, v_at, r.revision, r.sid, r.type) end
+                 case when p_leaves then aidtrail_event_leaf(r.d, r.m, nb.position, v_at, r.revision, r.sid, r.type) end
           from new_rows r join numbered nb on nb.k = r.k
           order by r.k
           returning events.stream_id, events.revision, events.position
@@ -121,9 +126,8 @@ export async function up(db: Kysely<any>): Promise<void> {
           positions := null;
         else
           with new_rows as (
-            select cur + g.k as revision, x.e ->> 't' as type, x.e -> 'd' as d, x.e -> 'm' as m, g.k
+            select cur + g.k as revision, p_types[offs + g.k] as type, v_data[offs + g.k] as d, v_metadata[offs + g.k] as m, g.k
             from generate_series(1, n) as g(k)
-            join json_array_elements(p_events) with ordinality as x(e, ord) on x.ord = offs + g.k
           ),
           numbered as (
             select p.position, row_number() over (order by p.position) as k from (select nextval(v_seq) as position from new_rows) p
@@ -132,7 +136,7 @@ export async function up(db: Kysely<any>): Promise<void> {
             insert into events (position, stream_id, revision, type, data, metadata, recorded_at, leaf)
             overriding system value
             select nb.position, sid, r.revision, r.type, r.d::jsonb, r.m::jsonb, v_at,
-                   case when p_leaves then aidtrail_event_leaf(r.d::text, r.m::text, nb.position, v_at, r.revision, sid, r.type) end
+                   case when p_leaves then aidtrail_event_leaf(r.d, r.m, nb.position, v_at, r.revision, sid, r.type) end
             from new_rows r join numbered nb on nb.k = r.k
             order by r.k
             returning events.position, events.revision
@@ -152,7 +156,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`drop function aidtrail_append_atomic(text[], bigint[], int[], jsonb)`.execute(db);
   await sql`
-    create function aidtrail_append_atomic(p_stream_ids text[], p_expected bigint[], p_counts int[], p_events json, p_leaves boolean)
+    create function aidtrail_append_atomic(p_stream_ids text[], p_expected bigint[], p_counts int[], p_types text[], p_data text, p_metadata text, p_leaves boolean)
     returns table (append_index int, ok boolean, current_revision bigint, positions bigint[])
     language plpgsql
     -- Planned for each call's arrays: a generic plan cached while the streams table was small
@@ -162,6 +166,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     declare
       v_at timestamptz := date_trunc('milliseconds', now());
       v_seq regclass := pg_get_serial_sequence('events', 'position')::regclass;
+      -- JSON texts never hold a raw control character: U+001E separates them, nothing is escaped.
+      v_data text[] := string_to_array(p_data, E'\\x1e');
+      v_metadata text[] := string_to_array(p_metadata, E'\\x1e');
     begin
       -- Create and lock every touched stream in one fixed order, as aidtrail_append_batch does,
       -- so this and the group commits cannot deadlock. A checked stream is locked too: nobody
@@ -189,11 +196,10 @@ export async function up(db: Kysely<any>): Promise<void> {
         select c.i, c.cur from checked c where c.conflict order by c.i limit 1
       ),
       new_rows as (
-        select c.sid, c.cur + g.k as revision, x.e ->> 't' as type, x.e -> 'd' as d, x.e -> 'm' as m,
-               row_number() over (order by c.i, g.k) as k
+        select c.sid, c.cur + g.k as revision, p_types[c.offs + g.k] as type, v_data[c.offs + g.k] as d,
+               v_metadata[c.offs + g.k] as m, row_number() over (order by c.i, g.k) as k
         from checked c
         cross join lateral generate_series(1, c.cnt) as g(k)
-        join json_array_elements(p_events) with ordinality as x(e, ord) on x.ord = c.offs + g.k
         where not exists (select 1 from first_conflict)
       ),
       numbered as (
@@ -203,7 +209,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         insert into events (position, stream_id, revision, type, data, metadata, recorded_at, leaf)
         overriding system value
         select nb.position, r.sid, r.revision, r.type, r.d::jsonb, r.m::jsonb, v_at,
-               case when p_leaves then aidtrail_event_leaf(r.d::text, r.m::text, nb.position, v_at, r.revision, r.sid, r.type) end
+               case when p_leaves then aidtrail_event_leaf(r.d, r.m, nb.position, v_at, r.revision, r.sid, r.type) end
         from new_rows r join numbered nb on nb.k = r.k
         order by r.k
         returning events.stream_id, events.revision, events.position
@@ -232,8 +238,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop function if exists aidtrail_append_atomic(text[], bigint[], int[], json, boolean)`.execute(db);
-  await sql`drop function if exists aidtrail_append_batch(text[], bigint[], int[], json, boolean)`.execute(db);
+  await sql`drop function if exists aidtrail_append_atomic(text[], bigint[], int[], text[], text, text, boolean)`.execute(db);
+  await sql`drop function if exists aidtrail_append_batch(text[], bigint[], int[], text[], text, text, boolean)`.execute(db);
   await sql`drop function if exists aidtrail_event_leaf`.execute(db);
   await sql`alter table events drop column if exists leaf`.execute(db);
   await appendBatchIndexLookups.up(db);

@@ -12,7 +12,6 @@ import * as auditInclusionFunction from "./2026-11-29T2210-audit-inclusion-funct
 import * as appendAtomicRevisionChecks from "./2026-11-29T2500-append-atomic-revision-checks.js";
 import * as projectionRequire from "./2026-11-29T2600-projection-require.js";
 import * as eventLeaves from "./2026-11-30T0100-event-leaves.js";
-import * as eventLeavesTextArrays from "./2026-11-30T0110-event-leaves-text-arrays.js";
 import * as readModelsJsonDocuments from "./2026-11-30T0300-read-models-json-documents.js";
 
 /** Every migration in order; names are timestamps so the order never changes. */
@@ -30,6 +29,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-29T2500-append-atomic-revision-checks": appendAtomicRevisionChecks,
   "2026-11-29T2600-projection-require": projectionRequire,
   "2026-11-30T0100-event-leaves": eventLeaves,
-  "2026-11-30T0110-event-leaves-text-arrays": eventLeavesTextArrays,
   "2026-11-30T0300-read-models-json-documents": readModelsJsonDocuments,
 };
