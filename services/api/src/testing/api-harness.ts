@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { canonicalize } from "@aidtrail/audit";
 import { createPostgresPiiVault } from "@aidtrail/commands";
 import { domainEventSchemas, type Role } from "@aidtrail/domain";
 import { PostgresEventStore } from "@aidtrail/event-store";
@@ -26,7 +27,8 @@ export interface ApiHarness {
 /** The app on a fresh migrated database of its own, as every *.int.spec.ts of the API uses it. */
 export async function createApiHarness(pgAdminUrl: string, options: AppOptions & { withProjector?: boolean } = {}): Promise<ApiHarness> {
   const database = await createTestDatabase(pgAdminUrl);
-  const store = new PostgresEventStore({ db: database.db, url: database.url, registry: domainEventSchemas });
+  // As every `aidtrail` command builds it: appends store each event's audit leaf.
+  const store = new PostgresEventStore({ db: database.db, url: database.url, registry: domainEventSchemas, canonicalJson: canonicalize });
   const vault = createPostgresPiiVault(database.db, { masterKey: randomBytes(32), indexKey: randomBytes(32) });
   const secret = randomBytes(32).toString("base64url");
   // Reads need the read models: the projector runs inline, as in `aidtrail start`, and writes wait for it.
