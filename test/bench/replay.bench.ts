@@ -1,5 +1,6 @@
 /**
- * `pnpm bench replay [--events N] [--parallelism N]`: rebuilds every read model from a generated
+ * `pnpm bench replay [--events N] [--parallelism N] [--projections a,b] [--runs N]`: rebuilds every
+ * read model (or the named ones: what each costs alone) from a generated
  * log of ≥ 1,000,000 events and reports, at 250k and at 1M events, events/s, CPU per event (node,
  * PostgreSQL), how much node sat idle or waited for a core, and the rebuild's peak RSS (it must
  * stay flat: the projector streams batches, it never holds the log).
@@ -9,15 +10,15 @@
  * kept), so copies are independent households, programs and payments.
  */
 import { readFileSync } from "node:fs";
-import { allProjections, rebuildProjections } from "@aidtrail/projections";
+import { allProjections, type Projection, rebuildProjections } from "@aidtrail/projections";
 import { type BenchContext, type BenchResult, flagValue, median, positiveFlag, round } from "./lib.js";
 import { postgresCpuMicros, postmasterPid } from "./postgres-cpu.js";
 import { openTownshipLog } from "./township-log.js";
 
-const RUNS = 3;
-
 export async function run(ctx: BenchContext): Promise<BenchResult> {
   const target = Number(flagValue(ctx.args, "--events") ?? 1_000_000);
+  const RUNS = positiveFlag(ctx.args, "--runs", 3);
+  const projections = chosenProjections(flagValue(ctx.args, "--projections"));
   // Apply transactions at once (rebuildProjections' default unless given), for A/B runs.
   const parallelism = flagValue(ctx.args, "--parallelism") === undefined ? undefined : positiveFlag(ctx.args, "--parallelism", 1);
   const log = await openTownshipLog(ctx);
@@ -36,7 +37,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
         const postgresBefore = postgresCpuMicros(postmaster);
         const loop = performance.eventLoopUtilization();
         const readyBefore = mainThreadReadyWaitNs();
-        const result = await rebuildProjections({ db: log.database.db, store: log.store, projections: allProjections, swap: false, ...(parallelism ? { parallelism } : {}) });
+        const result = await rebuildProjections({ db: log.database.db, store: log.store, projections, swap: false, ...(parallelism ? { parallelism } : {}) });
         const seconds = (performance.now() - started) / 1000;
         const peak = sampler.stop();
         const used = process.cpuUsage(cpu);
@@ -64,7 +65,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
       ours: round(median(large.eventsPerSec)),
       runs: RUNS,
       events: large.events,
-      projections: allProjections.length,
+      projections: projections.length,
       eventsPerSecAt250k: round(median(small.eventsPerSec)),
       eventsAt250k: small.events,
       rebuildPeakRssMbAt250k: median(small.peakRssMb),
@@ -83,6 +84,16 @@ export async function run(ctx: BenchContext): Promise<BenchResult> {
   }
 }
 
+
+/** The projections named by `--projections` (comma-separated), or all; an unknown name stops the bench. */
+function chosenProjections(names: string | undefined): Projection[] {
+  if (names === undefined) return allProjections;
+  return names.split(",").map((name) => {
+    const found = allProjections.find((p) => p.name === name);
+    if (!found) throw new Error(`--projections: no projection "${name}" (known: ${allProjections.map((p) => p.name).join(", ")})`);
+    return found;
+  });
+}
 
 /** Peak RSS sampled during one phase only (the kernel's high-water mark covers the whole process). */
 class PhaseRss {
