@@ -1,4 +1,4 @@
-import { type Assessment, type DisbursementState, decideDisbursement, decideProgram, type ProgramState, streamIds } from "@aidtrail/domain";
+import { type Assessment, currentRule, type DisbursementState, decideDisbursement, decideProgram, type ProgramState, streamIds } from "@aidtrail/domain";
 import type { EventMetadata } from "@aidtrail/event-store";
 import { disbursementAggregate, programAggregate } from "../aggregates/domain-aggregates.js";
 import { CompanionConflict, type StreamWriter } from "../aggregates/stream-writer.js";
@@ -9,6 +9,11 @@ type Initiated = Extract<DisbursementState, { status: "initiated" }>;
 /** How the saga's last step ended: stored (or answered by another runner), or a stream it was assessed on moved. */
 export type ReserveAndRecordOutcome = "done" | "inputs_changed";
 
+/** The program's rule was revised after the saga read it: the reservation is not decided, nothing is stored. */
+class RuleRevisedMeanwhile extends Error {
+  override readonly name = "RuleRevisedMeanwhile";
+}
+
 /**
  * The saga's last step: reserve the funds and record the payment, on the inputs it was assessed on.
  *
@@ -18,6 +23,9 @@ export type ReserveAndRecordOutcome = "done" | "inputs_changed";
  * the payment stream at revision 0 (initiated, nothing else). It stores nothing if the household
  * changed after the read (an exit in another process), so a payment never commits after a change
  * its assessment did not see: "inputs_changed", and the caller reads again and re-assesses.
+ * The program stream is written at the revision it is decided on, so the reservation also sees
+ * whether the program's rule was revised since the read: then, too, nothing is stored and the
+ * payment is assessed again on the new rule (on every store).
  *
  * Without appendMany (EventStoreDB/KurrentDB) two single-stream appends, reserve then record,
  * and no such check: a change committed between the saga's read and the record is not prevented,
@@ -34,16 +42,21 @@ export async function reserveAndRecord(
   const programStream = streamIds.program(request.programId);
   const paymentStream = streamIds.disbursement(id);
   const withMeta = <E extends { type: string; data: unknown }>(events: E[]) => events.map((e) => ({ ...e, metadata: meta }));
-  const reserve = (program: ProgramState) =>
-    withMeta(decideProgram({ type: "ReserveFunds", data: { programId: request.programId, disbursementId: id, amountFen: assessment.amountFen } }, program));
+  const reserve = (program: ProgramState) => {
+    // A reservation already held (by a run before a crash) stands as it was decided.
+    if (program.status === "defined" && !program.reservations.has(id) && currentRule(program).version !== assessment.ruleVersion) {
+      throw new RuleRevisedMeanwhile(`program ${request.programId} is at rule version ${currentRule(program).version}, not ${assessment.ruleVersion}`);
+    }
+    return withMeta(decideProgram({ type: "ReserveFunds", data: { programId: request.programId, disbursementId: id, amountFen: assessment.amountFen } }, program));
+  };
   const record = (state: DisbursementState) => withMeta(decideDisbursement({ type: "RecordDisbursement", data: { disbursementId: id, context } }, state));
 
-  if (!writer.canWriteJointly) {
-    await writer.write(programStream, programAggregate, reserve);
-    await writer.write(paymentStream, disbursementAggregate, (v) => record(v.state));
-    return "done";
-  }
   try {
+    if (!writer.canWriteJointly) {
+      await writer.write(programStream, programAggregate, reserve);
+      await writer.write(paymentStream, disbursementAggregate, (v) => record(v.state));
+      return "done";
+    }
     await writer.writeJointly(programStream, programAggregate, (program) => ({
       before: checks,
       events: reserve(program), // none when a run before a crash reserved already
@@ -51,6 +64,7 @@ export async function reserveAndRecord(
     }));
     return "done";
   } catch (error) {
+    if (error instanceof RuleRevisedMeanwhile) return "inputs_changed";
     if (!(error instanceof CompanionConflict)) throw error;
     if (error.streamId !== paymentStream) return "inputs_changed";
     // Another runner answered the payment first: that answer stands; read it for the caller.

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ProgramRule, streamIds } from "@aidtrail/domain";
 import { type CommandHandlers, createCommandHandlers } from "../command-handlers.js";
-import { defineFundedProgram, dibaoRule, officer, registerHouseholds } from "./command-fixtures.js";
+import { admin, defineFundedProgram, dibaoRule, officer, registerHouseholds } from "./command-fixtures.js";
 import { allEvents, budgetFromEvents, eventsOf } from "./event-queries.js";
 import { InterleavingStore } from "./interleaving-store.js";
 import type { InvariantSubject } from "./invariant-suite.js";
 import { payment } from "./payment-fixtures.js";
+
+type DibaoRule = Extract<ProgramRule, { kind: "dibao" }>;
 
 const pay = (id: string, householdId: string, programId: string, period: string) => payment(id, householdId, programId, 95_000, period);
 
@@ -40,13 +43,13 @@ export function runSagaRecheckSuite(name: string, setup: () => Promise<Invariant
     afterAll(() => subject.teardown());
 
     /** A household paid once by a process that keeps it cached, and the change racing its next payment. */
-    async function raced(prefix: string, change: (by: CommandHandlers, householdId: string) => Promise<unknown>) {
+    async function raced(prefix: string, change: (by: CommandHandlers, householdId: string, programId: string) => Promise<unknown>) {
       const [h] = (await registerHouseholds(other, prefix, 1, 7_000)) as [string];
       await defineFundedProgram(other, `${prefix}-dibao`, dibaoRule, 12 * 95_000);
       const store = new InterleavingStore(subject.store);
       const paying = createCommandHandlers({ store, vault: subject.vault });
       await paying.recordDisbursement(pay(`${prefix}-d1`, h, `${prefix}-dibao`, "2024-01"), officer());
-      store.before("FundsReserved", () => householdChanges.preExit(other, h), () => change(other, h));
+      store.before("FundsReserved", () => householdChanges.preExit(other, h), () => change(other, h, `${prefix}-dibao`));
       const answer = await paying.recordDisbursement(pay(`${prefix}-d2`, h, `${prefix}-dibao`, "2024-02"), officer());
       const events = await allEvents(subject.store);
       const changed = events.filter((e) => e.streamId === `household-${h}`).at(-1)!;
@@ -75,6 +78,21 @@ export function runSagaRecheckSuite(name: string, setup: () => Promise<Invariant
       expect(initiated!.transactionId).not.toBe(recorded!.transactionId); // it took the saga
       expect(recorded!.position).toBeGreaterThan(changed.position);
       expect(await budgetFromEvents(subject.store, programId)).toMatchObject({ heldFen: 2 * 95_000 });
+    });
+
+    it("the program's rule is revised after the saga read it: assessed again on the new rule, so the old amount is refused, never paid", async () => {
+      // 低保 standard raised from 3,800 to 4,200 yuan a person a year: 3 members → 105,000 fen a
+      // month, so the officer's 95,000 (the old rule's amount) no longer matches.
+      const raise = (by: CommandHandlers, _householdId: string, programId: string) =>
+        by.reviseProgramRule({ programId, rule: { ...(dibaoRule as DibaoRule), version: 2, annualStandardPerPersonFen: 420_000 } }, admin);
+      const { answer, events, programId, id } = await raced("sv", raise);
+      expect(eventsOf(events, "ProgramRuleRevised").filter((e) => e.streamId === streamIds.program(programId))).toHaveLength(1);
+      expect(answer).toMatchObject({ outcome: "refused", code: "amount_mismatch" });
+      expect((answer as { message: string }).message).toContain("105000");
+      expect(eventsOf(events, "FundsReserved", id)).toHaveLength(0);
+      expect(eventsOf(events, "DisbursementRecorded", id)).toHaveLength(0);
+      expect(eventsOf(events, "SlotReleased", id)).toHaveLength(1);
+      expect(await budgetFromEvents(subject.store, programId)).toMatchObject({ heldFen: 95_000 });
     });
   });
 }
