@@ -13,15 +13,16 @@ type Row = Array<string | null>;
 /**
  * Runs `script`, statements around one `COPY … FROM STDIN`, as ONE simple query: one round trip
  * for all of it. When the server asks for the COPY data, `copyData` gets the rows the statements
- * before the COPY returned and gives back a maker of chunks; each chunk goes to the socket as soon
- * as it is made, so the server parses and inserts chunk k while chunk k+1 is made. If `copyData`
- * or the maker throws, the COPY is failed, the server runs nothing after it, and the promise
- * rejects with that error. Resolves with every row the script returned, in order.
+ * before the COPY returned and gives back a maker of chunks (text, or its UTF-8 bytes as in
+ * the projections' `copyLines`); each chunk goes to the socket as soon as it is made, so the
+ * server parses and inserts chunk k while chunk k+1 is made. If `copyData` or the maker throws,
+ * the COPY is failed, the server runs nothing after it, and the promise rejects with that error.
+ * Resolves with every row the script returned, in order.
  */
 export function runCopyScript(
   client: pg.PoolClient,
   script: string,
-  copyData: (rowsBefore: Row[]) => () => string | undefined,
+  copyData: (rowsBefore: Row[]) => () => string | Buffer | undefined,
 ): Promise<Row[]> {
   const { query, done } = copyScriptQuery(script, copyData);
   client.query(query as unknown as pg.QueryConfig);
@@ -34,7 +35,7 @@ export function runCopyScript(
  */
 export function copyScriptQuery(
   script: string,
-  copyData: (rowsBefore: Row[]) => () => string | undefined,
+  copyData: (rowsBefore: Row[]) => () => string | Buffer | undefined,
 ): { query: object; done: Promise<Row[]> } {
   let settle: (error: unknown) => void = () => {};
   const rows: Row[] = [];
@@ -60,7 +61,7 @@ export function copyScriptQuery(
       try {
         const nextChunk = copyData(rows);
         for (let chunk = nextChunk(); chunk !== undefined; chunk = nextChunk()) {
-          connection.sendCopyFromChunk(Buffer.from(chunk, "utf8"));
+          connection.sendCopyFromChunk(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
         }
         connection.endCopyFrom();
       } catch (error) {
