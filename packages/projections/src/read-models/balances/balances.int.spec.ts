@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { rebuildProjections } from "../../runtime/rebuild.js";
 import { type ReadModelHarness, createHarness, project, recordStory } from "../testing/scenario.js";
 import { balancesProjection } from "./projection.js";
 import { householdBalances } from "./queries.js";
@@ -37,5 +38,14 @@ describe("balances", () => {
     await project(h, [balancesProjection], 7);
     const grant = (await householdBalances(h.database.db, "h3")).find((b) => b.programId === "grant");
     expect(grant).toEqual({ programId: "grant", paidFen: 0, reversedFen: 0, netFen: 0, pendingFen: 510_000, payments: 0, reversals: 0 });
+  });
+
+  it("a rebuild in one batch, where one household's programs move together, gives each program the totals the small batches gave", async () => {
+    const households = ["h1", "h2", "h3"];
+    const live = await Promise.all(households.map((id) => householdBalances(h.database.db, id)));
+    // h1's dibao, edu and grant payments (and the grant's approval, the reversal) all fall in this one batch.
+    expect(live[0]!.map((b) => b.programId)).toEqual(["dibao", "edu", "grant"]);
+    await rebuildProjections({ db: h.database.db, store: h.store, projections: [balancesProjection], batchSize: 10_000 });
+    expect(await Promise.all(households.map((id) => householdBalances(h.database.db, id)))).toEqual(live);
   });
 });

@@ -2,7 +2,7 @@ import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
 import { BatchState, preload } from "../shared/batch-state.js";
 import { asDomainEvents } from "../shared/domain-event.js";
-import { type PaymentState, type PaymentTotals, paymentStepOf, stepPayment, zeroTotals } from "../shared/payment-ledger.js";
+import { type PaymentState, type PaymentStep, type PaymentTotals, paymentStepOf, stepPayment } from "../shared/payment-ledger.js";
 import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
 
 export const BALANCES = "balances";
@@ -33,6 +33,19 @@ const balanceColumns: ColumnTypes = {
   reversals: "int",
   last_position: "bigint",
 };
+
+/** What one batch adds to a household × program, and the position of the last step that moved it. */
+interface Delta extends PaymentTotals {
+  household_id: string;
+  program_id: string;
+  lastPosition: bigint;
+  /** Another program of the same household moved in the batch. */
+  sibling: Delta | undefined;
+}
+
+function newDelta(householdId: string, programId: string, sibling: Delta | undefined): Delta {
+  return { paidFen: 0, reversedFen: 0, pendingFen: 0, payments: 0, reversals: 0, household_id: householdId, program_id: programId, lastPosition: 0n, sibling };
+}
 
 const add = (column: string) => `balances.${column} + excluded.${column}`;
 
@@ -69,41 +82,71 @@ export const balancesProjection: Projection = {
   async applyBatch(trx, batch) {
     const events = asDomainEvents(batch);
     const payments = new BatchState<PaymentRow>();
+    // Approvals, rejections and reversals of payments recorded in an earlier batch: loaded in one query.
     const recordedHere = new Set<string>();
     const referenced: string[] = [];
     for (const e of events) {
-      if (e.type === "DisbursementRecorded") recordedHere.add(e.data.disbursementId);
-      else if (e.type === "DisbursementApproved" || e.type === "DisbursementRejected" || e.type === "DisbursementReversed") {
-        if (!recordedHere.has(e.data.disbursementId)) referenced.push(e.data.disbursementId);
+      switch (e.type) {
+        case "DisbursementRecorded":
+          recordedHere.add(e.data.disbursementId);
+          break;
+        case "DisbursementApproved":
+        case "DisbursementRejected":
+        case "DisbursementReversed":
+          if (!recordedHere.has(e.data.disbursementId)) referenced.push(e.data.disbursementId);
+          break;
       }
     }
     await preload(payments, referenced, async (ids) =>
       (await selectByKeys<PaymentRow>(trx, "balance_payments", "disbursement_id", ids)).map((r) => [r.disbursement_id, r]),
     );
 
-    const deltas = new Map<string, PaymentTotals & { household_id: string; program_id: string; last_position: string }>();
+    // One delta per household × program the batch moves, in the order the batch first moves each;
+    // found by household, then along that household's few programs (no key string per step).
+    const deltas: Delta[] = [];
+    const byHousehold = new Map<string, Delta>();
     for (const e of events) {
-      const step = paymentStepOf(e.type, e.type === "DisbursementRecorded" ? e.data.status : undefined);
-      if (!step || !("disbursementId" in e.data)) continue;
-      let payment = payments.get(e.data.disbursementId);
-      if (e.type === "DisbursementRecorded") {
-        if (payment) continue; // a payment is recorded once
-        const d = e.data;
-        payment = { disbursement_id: d.disbursementId, household_id: d.householdId, program_id: d.programId, amount_fen: d.amountFen, state: "pending" };
+      let payment: PaymentRow | undefined;
+      let step: PaymentStep;
+      switch (e.type) {
+        case "DisbursementRecorded": {
+          const d = e.data;
+          if (payments.get(d.disbursementId)) continue; // a payment is recorded once
+          step = paymentStepOf(e.type, d.status)!;
+          payment = { disbursement_id: d.disbursementId, household_id: d.householdId, program_id: d.programId, amount_fen: d.amountFen, state: "pending" };
+          break;
+        }
+        case "DisbursementApproved":
+        case "DisbursementRejected":
+        case "DisbursementReversed":
+          step = paymentStepOf(e.type)!;
+          payment = payments.get(e.data.disbursementId);
+          if (!payment) continue;
+          break;
+        default:
+          continue;
       }
-      if (!payment) continue;
-      const key = `${payment.household_id}\u0000${payment.program_id}`;
-      const delta = deltas.get(key) ?? { ...zeroTotals(), household_id: payment.household_id, program_id: payment.program_id, last_position: "0" };
+      const first = byHousehold.get(payment.household_id);
+      let delta = first;
+      while (delta !== undefined && delta.program_id !== payment.program_id) delta = delta.sibling;
+      const fresh = delta === undefined;
+      delta ??= newDelta(payment.household_id, payment.program_id, first);
       const before = step.kind === "recorded" ? undefined : payment.state;
+      // A step that changes nothing leaves the totals as they were (stepPayment's contract).
       const next = stepPayment(before, step, Number(payment.amount_fen), delta);
       if (next === undefined || next === before) continue;
-      delta.last_position = e.position.toString();
-      deltas.set(key, delta);
-      payments.set(payment.disbursement_id, { ...payment, state: next });
+      if (fresh) {
+        byHousehold.set(payment.household_id, delta);
+        deltas.push(delta);
+      }
+      delta.lastPosition = e.position;
+      // The row is this batch's own (made above, or read by this batch's query): changed in place.
+      payment.state = next;
+      payments.set(payment.disbursement_id, payment);
     }
 
     await upsertRows(trx, "balance_payments", paymentColumns, payments.changed(), { key: ["disbursement_id"], set: { state: "excluded.state" } });
-    const rows = [...deltas.values()].map((d) => ({
+    const rows = deltas.map((d) => ({
       household_id: d.household_id,
       program_id: d.program_id,
       paid_fen: d.paidFen,
@@ -111,7 +154,7 @@ export const balancesProjection: Projection = {
       pending_fen: d.pendingFen,
       payments: d.payments,
       reversals: d.reversals,
-      last_position: d.last_position,
+      last_position: d.lastPosition.toString(),
     }));
     await upsertRows(trx, "balances", balanceColumns, rows, {
       key: ["household_id", "program_id"],

@@ -63,17 +63,24 @@ export function stepPayment(state: PaymentState | undefined, step: PaymentStep, 
   }
 }
 
+// The steps are constants: a rebuild asks for one per disbursement event, and nothing changes them.
+const RECORDED: PaymentStep = Object.freeze({ kind: "recorded", status: "recorded" });
+const RECORDED_PENDING: PaymentStep = Object.freeze({ kind: "recorded", status: "pending_approval" });
+const APPROVED: PaymentStep = Object.freeze({ kind: "approved" });
+const REJECTED: PaymentStep = Object.freeze({ kind: "rejected" });
+const REVERSED: PaymentStep = Object.freeze({ kind: "reversed" });
+
 /** The payment step of a disbursement event type, or null for events that do not move money. */
 export function paymentStepOf(type: string, recordedStatus?: string): PaymentStep | null {
   switch (type) {
     case "DisbursementRecorded":
-      return { kind: "recorded", status: recordedStatus === "pending_approval" ? "pending_approval" : "recorded" };
+      return recordedStatus === "pending_approval" ? RECORDED_PENDING : RECORDED;
     case "DisbursementApproved":
-      return { kind: "approved" };
+      return APPROVED;
     case "DisbursementRejected":
-      return { kind: "rejected" };
+      return REJECTED;
     case "DisbursementReversed":
-      return { kind: "reversed" };
+      return REVERSED;
     default:
       return null;
   }
