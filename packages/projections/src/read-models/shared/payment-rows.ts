@@ -38,8 +38,12 @@ export async function foldPayments<Row extends PaymentRowBase>(
     if (e.type === "DisbursementRecorded") {
       const picked = pick(e);
       if (!picked || state.get(e.data.disbursementId)) continue;
-      const next = stepPayment(undefined, { kind: "recorded", status: e.data.status }, picked.amount_fen, scratch);
-      if (next) state.set(e.data.disbursementId, { ...picked, state: next } as Row);
+      const next = stepPayment(undefined, paymentStepOf(e.type, e.data.status)!, picked.amount_fen, scratch);
+      // `picked` is the pick's fresh row: it becomes the row, its state set in place.
+      if (next) {
+        (picked as Row).state = next;
+        state.set(e.data.disbursementId, picked as Row);
+      }
       continue;
     }
     if (e.type !== "DisbursementApproved" && e.type !== "DisbursementRejected" && e.type !== "DisbursementReversed") continue;
@@ -47,7 +51,11 @@ export async function foldPayments<Row extends PaymentRowBase>(
     const step = paymentStepOf(e.type);
     if (!row || !step) continue;
     const next = stepPayment(row.state, step, Number(row.amount_fen), scratch);
-    if (next !== undefined && next !== row.state) state.set(row.disbursement_id, { ...row, state: next });
+    // The row is this batch's own (made above, or read by this batch's query): changed in place.
+    if (next !== undefined && next !== row.state) {
+      row.state = next;
+      state.set(row.disbursement_id, row);
+    }
   }
   return { rows: state, before };
 }
