@@ -74,3 +74,30 @@ it("reads in one statement exactly the rows of each list, each row as selectByKe
     expect(none).toEqual({ programs: read.programs, paymentsById: [], paymentsByDupKey: [], paymentsByHousehold: [], households: [], anomalies: [] });
   });
 });
+
+it("looks payments up by duplicate key and household through their indexes, on tables never analyzed (a rebuild's)", async () => {
+  await database.db.transaction().execute(async (trx) => {
+    await sql`create schema plan_check`.execute(trx);
+    await sql`set local search_path = plan_check`.execute(trx);
+    await anomaliesProjection.createTables(trx);
+    await sql`
+      insert into an_payments
+      select 'p' || i, 'h' || (i % 1000), null, 'cash', '2024-01', 'k' || i, 100, '2024-01-05', 1, 'counted', i, i, null
+      from generate_series(1, 20000) i`.execute(trx);
+    const seqScans = async () => {
+      const { rows } = await sql<{ n: string }>`select seq_scan::text as n from pg_stat_xact_user_tables where schemaname = 'plan_check' and relname = 'an_payments'`.execute(trx);
+      return Number(rows[0]?.n ?? 0);
+    };
+    const before = await seqScans();
+    const read = await readAnomaliesBatch(trx, {
+      paymentIds: new Set(["p1", "p2"]),
+      dupKeys: new Set(Array.from({ length: 2000 }, (_, i) => `new-${i}`).concat(["k7"])),
+      statusHouseholds: new Set(Array.from({ length: 700 }, (_, i) => `new-h${i}`).concat(["h3"])),
+      householdIds: new Set(),
+      anomalyIds: new Set(),
+    });
+    expect(ids(read.paymentsByDupKey, "disbursement_id")).toEqual(["p1", "p2", "p7"]);
+    expect(ids(read.paymentsByHousehold, "disbursement_id")).toEqual(Array.from({ length: 20 }, (_, i) => `p${3 + 1000 * i}`).sort());
+    expect(await seqScans()).toBe(before);
+  });
+});

@@ -34,6 +34,10 @@ export interface AnomaliesBatchRows<Program, Payment, Household, Anomaly> {
  * households, the found payments' anomalies) are joined. Never `= any(array(select …))`: the
  * planner takes such an array for 10 keys, scanned the anomalies table comparing every row with
  * every one of thousands of ids, and that was most of this statement's cost in a rebuild.
+ * Payments by duplicate key or household (columns that are no key, whose values the planner
+ * cannot count on a rebuild's tables, never analyzed) are looked up key by key, a lateral
+ * subquery per key (`offset 0` keeps it one): `= any(thousands of keys)` or a join there was
+ * planned as a scan of the whole payments table, three per batch, a cost growing with the log.
  */
 export async function readAnomaliesBatch<Program, Payment, Household, Anomaly>(
   trx: Transaction<any>,
@@ -44,9 +48,12 @@ export async function readAnomaliesBatch<Program, Payment, Household, Anomaly>(
   const { rows } = await sql<AnomaliesBatchRows<Program, Payment, Household, Anomaly>>`
     with by_id as (select * from an_payments where disbursement_id = any(${[...keys.paymentIds]}::text[])),
     by_dup_key as (
-      select * from an_payments where dup_key = any(${dupKeys}::text[])
-      union select p.* from by_id b join an_payments p on p.dup_key = b.dup_key),
-    by_household as (select * from an_payments where household_id = any(${[...keys.statusHouseholds]}::text[])),
+      select p.* from unnest(${dupKeys}::text[]) k(dup_key)
+        cross join lateral (select * from an_payments p where p.dup_key = k.dup_key offset 0) p
+      union select p.* from by_id b cross join lateral (select * from an_payments p where p.dup_key = b.dup_key offset 0) p),
+    by_household as (
+      select p.* from unnest(${[...keys.statusHouseholds]}::text[]) k(household_id)
+        cross join lateral (select * from an_payments p where p.household_id = k.household_id offset 0) p),
     households as (
       select * from an_households where household_id = any(${[...keys.householdIds]}::text[])
       union select h.* from by_id b join an_households h on h.household_id = b.household_id),

@@ -149,6 +149,8 @@ export const anomaliesProjection: Projection = {
     const dupKeys = new Set<string>();
     const statusHouseholds = new Set<string>();
     const sharedAccounts = new Set<string>();
+    // Each bank account's shared-account anomaly id (a SHA-256 of its blind index), hashed once a batch.
+    const accountAnomalyIds = new Map<string, string>();
     // A payment's first event is its DisbursementInitiated: one initiated in this batch has no
     // row to read yet, nor anomalies of its own.
     const initiatedHere = new Set<string>();
@@ -182,7 +184,11 @@ export const anomaliesProjection: Projection = {
           householdIds.add(e.data.householdId);
           break;
         case "HouseholdRegistered":
-          if (e.data.bankAccount) sharedAccounts.add(sharedAccountAnomalyId(e.data.bankAccount.blindIndex));
+          if (e.data.bankAccount) {
+            const anomalyId = sharedAccountAnomalyId(e.data.bankAccount.blindIndex);
+            accountAnomalyIds.set(e.data.bankAccount.blindIndex, anomalyId);
+            sharedAccounts.add(anomalyId);
+          }
           break;
         default:
           break;
@@ -256,12 +262,13 @@ export const anomaliesProjection: Projection = {
       open({ anomaly_id: `member_not_in_household:${p.disbursement_id}`, rule: "member_not_in_household", ...paymentRef(p), details: { memberId: p.member_id }, positions: [String(p.recorded_position)] }, position);
     };
     const judgeDuplicate = (key: string, position: string) => {
-      const ids = [...(countedByKey.get(key) ?? [])].sort();
+      const counted = countedByKey.get(key);
       const id = `duplicate_payment:${key}`;
-      if (ids.length < 2) {
+      if (counted === undefined || counted.size < 2) {
         resolve(id, position);
         return;
       }
+      const ids = [...counted].sort();
       const rows = ids.map((d) => payments.get(d) as PaymentRow);
       const first = rows[0] as PaymentRow;
       open(
@@ -305,7 +312,7 @@ export const anomaliesProjection: Projection = {
             statuses: [],
           });
           if (d.bankAccount) {
-            const anomalyId = sharedAccountAnomalyId(d.bankAccount.blindIndex);
+            const anomalyId = accountAnomalyIds.get(d.bankAccount.blindIndex) ?? sharedAccountAnomalyId(d.bankAccount.blindIndex);
             const shared = accounts.register(anomalyId, d.householdId, d.villageId, position);
             // Opened by the second household and never rewritten: later ones only add their row,
             // and the households, villages and positions are listed when the anomaly is read.
@@ -483,19 +490,21 @@ export const anomaliesProjection: Projection = {
   },
 };
 
-/** Eligibility on `paidOn` by the status history known now, with the status change in force. */
+/**
+ * Eligibility on `paidOn` by the status history known now, with the status change in force. The
+ * change in force is statusOn's: the latest effective date not after `paidOn`, recording order on
+ * ties (dates are "YYYY-MM-DD", so text order is date order). householdEligibility is given that
+ * change alone, which it judges exactly as the whole history (statusOn picks it from either), instead
+ * of mapping, filtering and sorting the history once here and once there for every counted payment.
+ */
 function eligibilityOf(h: HouseholdRow, paidOn: string, postExitMonths: number): { eligible: true } | { eligible: false; reason: string; statusPosition: string | null } {
+  let inForce: StatusEntry | undefined;
+  for (const s of h.statuses) if (s.effectiveOn <= paidOn && (inForce === undefined || s.effectiveOn >= inForce.effectiveOn)) inForce = s;
   const household = {
     registeredOn: h.registered_on,
-    statusHistory: h.statuses.map((s) => ({ to: s.to, effectiveOn: s.effectiveOn })),
+    statusHistory: inForce === undefined ? [] : [{ to: inForce.to, effectiveOn: inForce.effectiveOn }],
   } as unknown as RegisteredHousehold;
   const verdict = householdEligibility(household, paidOn, postExitMonths);
   if (verdict.eligible) return { eligible: true };
-  // The change in force on paidOn: latest effective date not after it, recording order on ties.
-  const inForce = h.statuses
-    .map((s, order) => ({ s, order }))
-    .filter(({ s }) => s.effectiveOn <= paidOn)
-    .sort((a, b) => (a.s.effectiveOn < b.s.effectiveOn ? -1 : a.s.effectiveOn > b.s.effectiveOn ? 1 : a.order - b.order))
-    .at(-1);
-  return { eligible: false, reason: verdict.reason, statusPosition: inForce?.s.position ?? null };
+  return { eligible: false, reason: verdict.reason, statusPosition: inForce?.position ?? null };
 }
