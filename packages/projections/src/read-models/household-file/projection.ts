@@ -1,7 +1,7 @@
 import { type Transaction, sql } from "kysely";
 import type { Projection } from "../../runtime/projection.js";
 import { BatchState, preload } from "../shared/batch-state.js";
-import { type DomainRecordedEvent, asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
+import { asDomainEvents, disbursementIdOf } from "../shared/domain-event.js";
 import { isoTime } from "../shared/iso-time.js";
 import { type ColumnTypes, selectByKeys, upsertRows } from "../shared/sql-rows.js";
 import { summarize } from "./summarize.js";
@@ -13,6 +13,23 @@ interface FileDisbursementRow {
   household_id: string;
   program_id: string;
   amount_fen: number;
+}
+
+/** A household_file row as written. */
+interface FileEntryRow {
+  household_id: string;
+  transaction_id: string;
+  position: string;
+  stream_id: string;
+  revision: number;
+  event_type: string;
+  recorded_at: string;
+  occurred_at: string | null;
+  actor: string | null;
+  disbursement_id: string | null;
+  program_id: string | null;
+  amount_fen: number | null;
+  summary: object;
 }
 
 const fileColumns: ColumnTypes = {
@@ -37,24 +54,6 @@ const disbursementColumns: ColumnTypes = {
   program_id: "text",
   amount_fen: "bigint",
 };
-
-/** The household an event of a household, stake or loan stream is about (disbursements are looked up). */
-function householdOf(e: DomainRecordedEvent): string | null {
-  switch (e.type) {
-    case "HouseholdRegistered":
-    case "HouseholdStatusChanged":
-    case "MemberCorrected":
-    case "MemberAdded":
-    case "StakeRecorded":
-    case "LoanRecorded":
-    case "VerificationRecorded":
-    case "CaseOpened":
-    case "CaseClosed":
-      return e.data.householdId;
-    default:
-      return null;
-  }
-}
 
 /**
  * 一户一档: every event about a household in global order — its own stream, its stakes and
@@ -111,34 +110,75 @@ export const householdFileProjection: Projection = {
       (await selectByKeys<FileDisbursementRow>(trx, "file_disbursements", "disbursement_id", ids)).map((r) => [r.disbursement_id, r]),
     );
 
-    const entries: object[] = [];
+    const entries: FileEntryRow[] = [];
+    // Events of one transaction share its id and recorded time: each is formatted once.
+    let transactionId: bigint | undefined;
+    let transactionText = "";
+    let recordedMs = Number.NaN;
+    let recordedText = "";
     for (const e of events) {
-      let householdId = householdOf(e);
+      let householdId: string;
+      let disbursementId: string | null = null;
       let link: FileDisbursementRow | undefined;
-      const disbursementId = disbursementIdOf(e);
-      if (disbursementId !== null) {
-        if (e.type === "DisbursementInitiated") {
+      switch (e.type) {
+        case "HouseholdRegistered":
+        case "HouseholdStatusChanged":
+        case "MemberCorrected":
+        case "MemberAdded":
+        case "StakeRecorded":
+        case "LoanRecorded":
+        case "VerificationRecorded":
+        case "CaseOpened":
+        case "CaseClosed":
+          householdId = e.data.householdId;
+          break;
+        case "DisbursementInitiated": {
           const r = e.data.request;
-          disbursements.set(r.disbursementId, { disbursement_id: r.disbursementId, household_id: r.householdId, program_id: r.programId, amount_fen: r.amountFen });
-        } else if (e.type === "DisbursementRecorded") {
-          const known = disbursements.get(disbursementId);
-          // The recorded amount is what later approvals and reversals move.
-          if (known) disbursements.set(disbursementId, { ...known, amount_fen: e.data.amountFen });
+          disbursementId = r.disbursementId;
+          link = { disbursement_id: r.disbursementId, household_id: r.householdId, program_id: r.programId, amount_fen: r.amountFen };
+          disbursements.set(disbursementId, link);
+          householdId = link.household_id;
+          break;
         }
-        link = disbursements.get(disbursementId);
-        householdId = link?.household_id ?? null;
+        case "DisbursementRecorded":
+        case "DisbursementRefused":
+        case "DisbursementApproved":
+        case "DisbursementRejected":
+        case "DisbursementReversed":
+          disbursementId = e.data.disbursementId;
+          link = disbursements.get(disbursementId);
+          if (link === undefined) continue;
+          if (e.type === "DisbursementRecorded") {
+            // The recorded amount is what later approvals and reversals move. The row is this
+            // batch's own (made above or read by this batch's query): changed in place.
+            link.amount_fen = e.data.amountFen;
+            disbursements.set(disbursementId, link);
+          }
+          householdId = link.household_id;
+          break;
+        default:
+          continue;
       }
-      if (householdId === null) continue;
+      if (e.transactionId !== transactionId) {
+        transactionId = e.transactionId;
+        transactionText = transactionId.toString();
+      }
+      const recorded = e.recordedAt.getTime();
+      if (recorded !== recordedMs) {
+        recordedMs = recorded;
+        recordedText = isoTime(e.recordedAt);
+      }
+      const metadata = e.metadata;
       entries.push({
         household_id: householdId,
-        transaction_id: e.transactionId.toString(),
+        transaction_id: transactionText,
         position: e.position.toString(),
         stream_id: e.streamId,
         revision: e.revision,
         event_type: e.type,
-        recorded_at: isoTime(e.recordedAt),
-        occurred_at: typeof e.metadata?.occurredAt === "string" ? e.metadata.occurredAt : null,
-        actor: typeof e.metadata?.actor === "string" ? e.metadata.actor : null,
+        recorded_at: recordedText,
+        occurred_at: typeof metadata?.occurredAt === "string" ? metadata.occurredAt : null,
+        actor: typeof metadata?.actor === "string" ? metadata.actor : null,
         disbursement_id: disbursementId,
         program_id: link?.program_id ?? null,
         amount_fen: link?.amount_fen ?? null,
