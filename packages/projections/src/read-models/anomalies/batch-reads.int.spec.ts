@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { selectByKeys } from "../shared/sql-rows.js";
 import { readAnomaliesBatch } from "./batch-reads.js";
 import { anomaliesProjection } from "./projection.js";
+import { AccountHouseholdsFold } from "./shared-bank-accounts.js";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -99,5 +100,29 @@ it("looks payments up by duplicate key and household through their indexes, on t
     expect(ids(read.paymentsByDupKey, "disbursement_id")).toEqual(["p1", "p2", "p7"]);
     expect(ids(read.paymentsByHousehold, "disbursement_id")).toEqual(Array.from({ length: 20 }, (_, i) => `p${3 + 1000 * i}`).sort());
     expect(await seqScans()).toBe(before);
+  });
+});
+
+it("reads bank accounts' households so far account by account, on a table never analyzed", async () => {
+  await database.db.transaction().execute(async (trx) => {
+    await sql`create schema accounts_check`.execute(trx);
+    await sql`set local search_path = accounts_check`.execute(trx);
+    await anomaliesProjection.createTables(trx);
+    await sql`
+      insert into an_bank_account_households
+      select 'a' || (i / 2), i % 2 + 1, 'h' || i, 'v' || i, i from generate_series(0, 19999) i
+      union all select 'solo', 1, 'h-solo', 'v-solo', 99999`.execute(trx);
+    const seqScans = async () => {
+      const { rows } = await sql<{ n: string }>`select seq_scan::text as n from pg_stat_xact_user_tables where schemaname = 'accounts_check' and relname = 'an_bank_account_households'`.execute(trx);
+      return Number(rows[0]?.n ?? 0);
+    };
+    const before = await seqScans();
+    const fold = await AccountHouseholdsFold.load(trx, new Set(Array.from({ length: 1000 }, (_, i) => `new-${i}`).concat(["a7", "solo"])));
+    expect(await seqScans()).toBe(before);
+    // a7 has two households: a third opens nothing; solo's second opens it with solo's first village.
+    expect(fold.register("a7", "h-x", "v-x", "1")).toBeNull();
+    expect(fold.register("solo", "h-w", "v-w", "1")).toEqual({ firstVillageId: "v-solo" });
+    expect(fold.register("new-1", "h-y", "v-y", "2")).toBeNull();
+    expect(fold.register("new-1", "h-z", "v-z", "3")).toEqual({ firstVillageId: "v-y" });
   });
 });

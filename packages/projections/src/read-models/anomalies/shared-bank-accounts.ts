@@ -37,9 +37,15 @@ export class AccountHouseholdsFold {
   static async load(trx: Transaction<any>, anomalyIds: ReadonlySet<string>): Promise<AccountHouseholdsFold> {
     const accounts = new Map<string, AccountSoFar>();
     if (anomalyIds.size > 0) {
+      // Account by account (a lateral subquery per id): `anomaly_id = any(…)` on the key's first
+      // column was planned, on a rebuild's tables (never analyzed), as a scan of the whole table.
       const { rows } = await sql<{ anomaly_id: string; households: number; first_village_id: string | null }>`
-        select anomaly_id, count(*)::int as households, min(village_id) filter (where ordinal = 1) as first_village_id
-        from an_bank_account_households where anomaly_id = any(${[...anomalyIds]}::text[]) group by anomaly_id`.execute(trx);
+        select k.anomaly_id, a.households, a.first_village_id
+        from unnest(${[...anomalyIds]}::text[]) k(anomaly_id)
+        cross join lateral (
+          select count(*)::int as households, min(b.village_id) filter (where b.ordinal = 1) as first_village_id
+          from an_bank_account_households b where b.anomaly_id = k.anomaly_id) a
+        where a.households > 0`.execute(trx);
       for (const r of rows) accounts.set(r.anomaly_id, { households: r.households, firstVillageId: r.first_village_id });
     }
     return new AccountHouseholdsFold(accounts);
