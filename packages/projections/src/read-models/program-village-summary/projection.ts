@@ -130,7 +130,10 @@ export const programVillageSummaryProjection: Projection = {
 
     // The households' counters come back with each household's village (registered earlier, or in
     // this batch by the write above): no read of its own before them.
-    const { after: households, villages: stored } = await bumpCounters(trx, "summary_household_counts", "household_id", [...householdDeltas.values()]);
+    // Counters and groups fall to zero only by a negative delta (a counted payment reversed):
+    // without one, the deletes of zero rows would find none and are not sent.
+    const mayFall = counting.some((x) => x.delta < 0);
+    const { after: households, villages: stored } = await bumpCounters(trx, "summary_household_counts", "household_id", [...householdDeltas.values()], mayFall);
     for (const [householdId, villageId] of stored) if (!villages.has(householdId)) villages.set(householdId, villageId);
     for (const { p, delta } of counting) {
       const g = groupOf(p.program_id, p.household_id, p.period);
@@ -141,7 +144,7 @@ export const programVillageSummaryProjection: Projection = {
       const after = households.get(`${h.program_id}\u0000${h.period}\u0000${h.household_id}`) ?? 0;
       groupOf(h.program_id, h.household_id, h.period).households += presence(after - h.payments, after);
     }
-    const { after: members } = await bumpCounters(trx, "summary_member_counts", "member_id", [...memberDeltas.values()]);
+    const { after: members } = await bumpCounters(trx, "summary_member_counts", "member_id", [...memberDeltas.values()], mayFall);
     for (const m of memberDeltas.values()) {
       const after = members.get(`${m.program_id}\u0000${m.period}\u0000${m.member_id}`) ?? 0;
       groupOf(m.program_id, m.household_id, m.period).persons += presence(after - m.payments, after);
@@ -155,7 +158,7 @@ export const programVillageSummaryProjection: Projection = {
       [...groups.values()],
       { key: ["program_id", "village_id", "period"], set: { households: add("households"), persons: add("persons"), payments: add("payments"), amount_fen: add("amount_fen") } },
     );
-    await sql`delete from program_village_summary where payments = 0`.execute(trx);
+    if (mayFall) await sql`delete from program_village_summary where payments = 0`.execute(trx);
   },
 };
 
@@ -166,13 +169,15 @@ function presence(before: number, after: number): number {
 
 /**
  * Adds the deltas to the counters in one statement and returns the counts after, by key, and
- * for the households' counters each stored household's village.
+ * for the households' counters each stored household's village; deletes the counters at zero
+ * when a delta may have brought one there (`mayFall`).
  */
 async function bumpCounters(
   trx: Transaction<any>,
   table: "summary_household_counts" | "summary_member_counts",
   idColumn: "household_id" | "member_id",
   deltas: ReadonlyArray<{ program_id: string; period: string; payments: number } & Record<string, unknown>>,
+  mayFall: boolean,
 ): Promise<{ after: Map<string, number>; villages: Map<string, string> }> {
   const after = new Map<string, number>();
   const villages = new Map<string, string>();
@@ -189,6 +194,6 @@ async function bumpCounters(
     after.set(`${r.program_id}\u0000${r.period}\u0000${r.id}`, r.payments);
     if (r.village_id !== null) villages.set(r.id, r.village_id);
   }
-  await sql`delete from ${sql.id(table)} where payments = 0`.execute(trx);
+  if (mayFall) await sql`delete from ${sql.id(table)} where payments = 0`.execute(trx);
   return { after, villages };
 }
