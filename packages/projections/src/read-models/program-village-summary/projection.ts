@@ -128,12 +128,16 @@ export const programVillageSummaryProjection: Projection = {
       }
     }
 
-    // The households' counters come back with each household's village (registered earlier, or in
-    // this batch by the write above): no read of its own before them.
+    // The households' counters come back with the villages of the households registered before this
+    // batch (those registered in it are known): no read of its own before them.
     // Counters and groups fall to zero only by a negative delta (a counted payment reversed):
     // without one, the deletes of zero rows would find none and are not sent.
     const mayFall = counting.some((x) => x.delta < 0);
-    const { after: households, villages: stored } = await bumpCounters(trx, "summary_household_counts", "household_id", [...householdDeltas.values()], mayFall);
+    const villagesOf = new Set<string>();
+    for (const h of householdDeltas.values()) if (!villages.has(h.household_id)) villagesOf.add(h.household_id);
+    const { after: households, villages: stored } = await bumpCounters(trx, "summary_household_counts", "household_id", [...householdDeltas.values()], mayFall, [
+      ...villagesOf,
+    ]);
     for (const [householdId, villageId] of stored) if (!villages.has(householdId)) villages.set(householdId, villageId);
     for (const { p, delta } of counting) {
       const g = groupOf(p.program_id, p.household_id, p.period);
@@ -169,8 +173,10 @@ function presence(before: number, after: number): number {
 
 /**
  * Adds the deltas to the counters in one statement and returns the counts after, by key, and
- * for the households' counters each stored household's village; deletes the counters at zero
- * when a delta may have brought one there (`mayFall`).
+ * the village of each stored household of `villagesOf`; deletes the counters at zero when a
+ * delta may have brought one there (`mayFall`). The villages come in the same result, one row a
+ * household read by its key, instead of a subquery per counter row (a household has a counter
+ * per program and period: PostgreSQL 3 µs per counter row, against ~1 µs per household).
  */
 async function bumpCounters(
   trx: Transaction<any>,
@@ -178,21 +184,28 @@ async function bumpCounters(
   idColumn: "household_id" | "member_id",
   deltas: ReadonlyArray<{ program_id: string; period: string; payments: number } & Record<string, unknown>>,
   mayFall: boolean,
+  villagesOf: readonly string[] = [],
 ): Promise<{ after: Map<string, number>; villages: Map<string, string> }> {
   const after = new Map<string, number>();
   const villages = new Map<string, string>();
   if (deltas.length === 0) return { after, villages };
-  const village = idColumn === "household_id" ? sql`(select v.village_id from summary_households v where v.household_id = c.household_id)` : sql`null`;
-  const { rows: out } = await sql<{ program_id: string; period: string; id: string; payments: number; village_id: string | null }>`
-    insert into ${sql.id(table)} as c (program_id, period, ${sql.id(idColumn)}, payments)
-    select r.program_id, r.period, r.id, r.payments
-    from unnest(${deltas.map((d) => d.program_id)}::text[], ${deltas.map((d) => d.period)}::text[],
-                ${deltas.map((d) => d[idColumn] as string)}::text[], ${deltas.map((d) => d.payments)}::int[]) as r(program_id, period, id, payments)
-    on conflict (program_id, period, ${sql.id(idColumn)}) do update set payments = c.payments + excluded.payments
-    returning program_id, period, ${sql.id(idColumn)} as id, payments, ${village} as village_id`.execute(trx);
+  const villageRows =
+    villagesOf.length === 0
+      ? sql``
+      : sql`union all select null, null, household_id, null, village_id from summary_households where household_id = any(${villagesOf}::text[])`;
+  const { rows: out } = await sql<{ program_id: string | null; period: string; id: string; payments: number; village_id: string | null }>`
+    with bumped as (
+      insert into ${sql.id(table)} as c (program_id, period, ${sql.id(idColumn)}, payments)
+      select r.program_id, r.period, r.id, r.payments
+      from unnest(${deltas.map((d) => d.program_id)}::text[], ${deltas.map((d) => d.period)}::text[],
+                  ${deltas.map((d) => d[idColumn] as string)}::text[], ${deltas.map((d) => d.payments)}::int[]) as r(program_id, period, id, payments)
+      on conflict (program_id, period, ${sql.id(idColumn)}) do update set payments = c.payments + excluded.payments
+      returning program_id, period, ${sql.id(idColumn)} as id, payments)
+    select program_id, period, id, payments, null::text as village_id from bumped
+    ${villageRows}`.execute(trx);
   for (const r of out) {
-    after.set(`${r.program_id}\u0000${r.period}\u0000${r.id}`, r.payments);
-    if (r.village_id !== null) villages.set(r.id, r.village_id);
+    if (r.program_id === null) villages.set(r.id, r.village_id as string);
+    else after.set(`${r.program_id}\u0000${r.period}\u0000${r.id}`, r.payments);
   }
   if (mayFall) await sql`delete from ${sql.id(table)} where payments = 0`.execute(trx);
   return { after, villages };
