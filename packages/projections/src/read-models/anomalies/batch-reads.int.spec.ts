@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "@aidtrail/testing";
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { selectByKeys } from "../shared/sql-rows.js";
 import { readAnomaliesBatch } from "./batch-reads.js";
@@ -85,10 +85,7 @@ it("looks payments up by duplicate key and household through their indexes, on t
       insert into an_payments
       select 'p' || i, 'h' || (i % 1000), null, 'cash', '2024-01', 'k' || i, 100, '2024-01-05', 1, 'counted', i, i, null
       from generate_series(1, 20000) i`.execute(trx);
-    const seqScans = async () => {
-      const { rows } = await sql<{ n: string }>`select seq_scan::text as n from pg_stat_xact_user_tables where schemaname = 'plan_check' and relname = 'an_payments'`.execute(trx);
-      return Number(rows[0]?.n ?? 0);
-    };
+    const seqScans = () => sequentialScans(trx, "plan_check", "an_payments");
     const before = await seqScans();
     const read = await readAnomaliesBatch(trx, {
       paymentIds: new Set(["p1", "p2"]),
@@ -112,10 +109,7 @@ it("reads bank accounts' households so far account by account, on a table never 
       insert into an_bank_account_households
       select 'a' || (i / 2), i % 2 + 1, 'h' || i, 'v' || i, i from generate_series(0, 19999) i
       union all select 'solo', 1, 'h-solo', 'v-solo', 99999`.execute(trx);
-    const seqScans = async () => {
-      const { rows } = await sql<{ n: string }>`select seq_scan::text as n from pg_stat_xact_user_tables where schemaname = 'accounts_check' and relname = 'an_bank_account_households'`.execute(trx);
-      return Number(rows[0]?.n ?? 0);
-    };
+    const seqScans = () => sequentialScans(trx, "accounts_check", "an_bank_account_households");
     const before = await seqScans();
     const fold = await AccountHouseholdsFold.load(trx, new Set(Array.from({ length: 1000 }, (_, i) => `new-${i}`).concat(["a7", "solo"])));
     expect(await seqScans()).toBe(before);
@@ -126,3 +120,10 @@ it("reads bank accounts' households so far account by account, on a table never 
     expect(fold.register("new-1", "h-z", "v-z", "3")).toEqual({ firstVillageId: "v-y" });
   });
 });
+
+/** Sequential scans of `schema.table` so far in this transaction (the plan a statement took, without EXPLAIN). */
+async function sequentialScans(trx: Transaction<any>, schema: string, table: string): Promise<number> {
+  const { rows } = await sql<{ n: string }>`
+    select seq_scan::text as n from pg_stat_xact_user_tables where schemaname = ${schema} and relname = ${table}`.execute(trx);
+  return Number(rows[0]?.n ?? 0);
+}
