@@ -77,12 +77,14 @@ describe("projector runtime", () => {
     const lease = new Lease("poison-test", "test-p", 10_000);
     await lease.tryAcquire(database.db);
     const failures: string[] = [];
+    const warnings: Array<{ projection?: string; error?: string }> = [];
     const projector = new Projector({
       db: database.db,
       store,
       projections: [poisoned, healthy],
       lease,
       onFailed: (name, position) => failures.push(`${name}@${position}`),
+      log: { info() {}, error() {}, warn: (obj) => warnings.push(obj as { projection?: string; error?: string }) },
     });
     await drain(projector);
     await store.append("p-0", [{ type: "Counted", data: {} }, { type: "Counted", data: {} }]);
@@ -95,6 +97,9 @@ describe("projector runtime", () => {
     expect(state.failedPosition).toBe(bad.positions[0]);
     expect(state.error).toContain(`Poison at position ${bad.positions[0]}`);
     expect(failures).toEqual([`counts_poisoned@${bad.positions[0]}`]);
+    // The whole batch failed first, and that was logged before the event-by-event search.
+    expect(warnings.map((w) => w.projection)).toEqual(["counts_poisoned"]);
+    expect(warnings[0]?.error).toMatch(/poison/i);
     expect(await counts(liveSchema("counts_poisoned"), "p")).toEqual([{ stream_id: "p-0", events: 2 }]);
     expect(await counts(liveSchema("counts_healthy"), "p")).toEqual([
       { stream_id: "p-0", events: 3 },

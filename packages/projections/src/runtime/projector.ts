@@ -248,6 +248,12 @@ export class Projector {
       })
       .catch((error: unknown) => {
         if (error instanceof LeaseLost) throw error;
+        // Said aloud: a batch that fails whole but whose events all apply one by one is a fold bug
+        // (or a passing fault) that the event-by-event path below would otherwise hide.
+        this.log.warn(
+          { projection: projection.name, events: events.length, error: (error as Error)?.message ?? String(error) },
+          "batch failed as a whole: applying it event by event to find a poison event",
+        );
         return "failed" as const;
       });
     if (whole !== "failed") return whole;
