@@ -21,6 +21,11 @@ export async function verifyReceiptCommand(args: string[]): Promise<void> {
   } catch (error) {
     throw new UsageError(`verify-receipt: cannot read ${file} as JSON: ${(error as Error).message}`);
   }
+  const problem = problemAnswer(receipt);
+  if (problem !== undefined) {
+    // Saved from a refused or early request (e.g. 409 "not sealed yet"): say so instead of "malformed".
+    throw new UsageError(`verify-receipt: ${file} holds no receipt but the server's answer ${problem}; ask for the receipt again`);
+  }
   try {
     const v = await verifyReceipt(receipt, keys.values, origin.values[0] === undefined ? {} : { origin: origin.values[0] });
     process.stdout.write(
@@ -32,4 +37,12 @@ export async function verifyReceiptCommand(args: string[]): Promise<void> {
     process.stdout.write(`INVALID (${error.code}): ${error.message}\n`);
     exitFailed();
   }
+}
+
+/** "409 Not sealed yet: …" when `value` is a problem+json document (RFC 9457) rather than a receipt. */
+function problemAnswer(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || "version" in value) return undefined;
+  const { status, title, detail } = value as { status?: unknown; title?: unknown; detail?: unknown };
+  if (typeof status !== "number" || typeof title !== "string") return undefined;
+  return `${status} ${title}${typeof detail === "string" ? `: ${detail}` : ""}`;
 }

@@ -70,6 +70,15 @@ describe("aidtrail verify, verify-consistency, verify-receipt", () => {
     expect(bad.code).toBe(1);
   });
 
+  it("verify-receipt given the server's problem answer instead of a receipt says so (exit 2), not 'malformed'", async () => {
+    const file = path.join(dataDir, "not-a-receipt.json");
+    const answer = { type: "https://aidtrail.dev/problems/not_covered", title: "Not sealed yet", status: 409, detail: "retry in a few seconds" };
+    await writeFile(file, JSON.stringify(answer));
+    const result = await aidtrail("verify-receipt", file, "--key", verifierKey);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("holds no receipt but the server's answer 409 Not sealed yet: retry in a few seconds");
+  });
+
   it("verify-consistency checks every consecutive pair of checkpoints", async () => {
     const result = await aidtrail("verify-consistency");
     expect(result.stdout).toContain("OK: 1 consecutive checkpoint pairs are consistent (up to size 310)");
