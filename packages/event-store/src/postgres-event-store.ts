@@ -84,12 +84,24 @@ const RECORDED_MS = "floor(extract(epoch from recorded_at) * 1000)::int8::text";
 /** The columns `eventOf` decodes, in its order. */
 const EVENT_COLUMN_LIST = `${ORDER_COLUMNS}, data::text as data_json, metadata::text as metadata_json, ${RECORDED_MS} as recorded_ms`;
 const EVENT_COLUMNS = sql.raw(EVENT_COLUMN_LIST);
-const TEXT_COLUMNS = sql.raw(`${ORDER_COLUMNS}, data::text as data_json, metadata::text as metadata_json, ${RECORDED_MS} as recorded_ms, leaf`);
+const TEXT_COLUMN_LIST = `${EVENT_COLUMN_LIST}, leaf`;
 // Data, metadata and time are printed only for events without a stored leaf (CASE evaluates lazily).
-const LEAF_COLUMNS = sql.raw(
-  `${ORDER_COLUMNS}, leaf, case when leaf is null then data::text end as data_json,
-  case when leaf is null then metadata::text end as metadata_json, case when leaf is null then ${RECORDED_MS} end as recorded_ms`,
-);
+const LEAF_COLUMN_LIST = `${ORDER_COLUMNS}, leaf, case when leaf is null then data::text end as data_json,
+  case when leaf is null then metadata::text end as metadata_json, case when leaf is null then ${RECORDED_MS} end as recorded_ms`;
+
+/**
+ * The global order's page after `after`, without its LIMIT. Only transactions below the snapshot's
+ * xmin are finished: a row from a transaction still running could otherwise commit later *before*
+ * rows returned. ORDER BY names the table's columns: an output column of the same name (as text)
+ * would sort 1000 before 999. The checkpoint goes in as text (the streamed read's simple protocol
+ * takes no parameters): BigInt() lets only integers through, whatever an untyped caller passes.
+ */
+function readAllPage(columns: string, after: GlobalCheckpoint): string {
+  return `select ${columns} from events
+    where (transaction_id, position) > ('${BigInt(after.transactionId)}'::xid8, ${BigInt(after.position)}::bigint)
+      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    order by events.transaction_id, events.position`;
+}
 
 /** The default event store: PostgreSQL, with group commit on the write path. */
 export class PostgresEventStore implements EventStore {
@@ -158,18 +170,10 @@ export class PostgresEventStore implements EventStore {
    * in batches of 10,000, about a third less Node CPU per event than through kysely's rows.
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const after = options.after ?? START;
     const limit = options.limit ?? 1000;
-    // The statement goes as text (the simple protocol takes no parameters): only integers are put
-    // in it, BigInt() refusing anything else a caller without types might pass.
     if (this.streamedReads && Number.isSafeInteger(limit) && limit >= 0) {
-      const text = `select ${EVENT_COLUMN_LIST} from events
-        where (transaction_id, position) > ('${BigInt(after.transactionId)}'::xid8, ${BigInt(after.position)}::bigint)
-          and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by events.transaction_id, events.position
-        limit ${limit}`;
       try {
-        return await streamedRows(this.db, text, eventOf);
+        return await streamedRows(this.db, `${readAllPage(EVENT_COLUMN_LIST, options.after ?? START)} limit ${limit}`, eventOf);
       } catch (error) {
         if (!isPipelineRefusal(error)) throw error;
         this.streamedReads = false;
@@ -183,7 +187,7 @@ export class PostgresEventStore implements EventStore {
    * or forward the text and would only pay for parsing it (the audit sealer and the verifier).
    */
   async readAllText(options: ReadAllOptions = {}): Promise<RecordedEventText[]> {
-    return (await this.readAllRows<EventRowOut & { leaf: Uint8Array | null }>(options, TEXT_COLUMNS)).map(toRecordedText);
+    return (await this.readAllRows<EventRowOut & { leaf: Uint8Array | null }>(options, TEXT_COLUMN_LIST)).map(toRecordedText);
   }
 
   /**
@@ -191,25 +195,13 @@ export class PostgresEventStore implements EventStore {
    * not even printed), any other as readAllText gives it. The same rows, order and visibility.
    */
   async readAllLeaves(options: ReadAllOptions = {}): Promise<Array<RecordedLeaf | RecordedEventText>> {
-    return (await this.readAllRows<EventRowWithLeaf>(options, LEAF_COLUMNS)).map((row) =>
+    return (await this.readAllRows<EventRowWithLeaf>(options, LEAF_COLUMN_LIST)).map((row) =>
       row.leaf !== null ? toRecordedLeaf(row, row.leaf) : toRecordedText(row as EventRowOut & { leaf: null }),
     );
   }
 
-  private async readAllRows<Row = EventRowOut>(options: ReadAllOptions, columns = EVENT_COLUMNS): Promise<Row[]> {
-    const after = options.after ?? { transactionId: 0n, position: 0n };
-    const limit = options.limit ?? 1000;
-    // ORDER BY names the table's columns: an output column of the same name (as text)
-    // would sort 1000 before 999.
-    // Only transactions below the snapshot's xmin are finished: a row from a
-    // transaction still running could otherwise commit later *before* rows we return.
-    const { rows } = await sql<Row>`
-      select ${columns}
-      from events
-      where (transaction_id, position) > (${after.transactionId.toString()}::xid8, ${after.position.toString()}::bigint)
-        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      order by events.transaction_id, events.position
-      limit ${limit}`.execute(this.db);
+  private async readAllRows<Row = EventRowOut>(options: ReadAllOptions, columns = EVENT_COLUMN_LIST): Promise<Row[]> {
+    const { rows } = await sql<Row>`${sql.raw(readAllPage(columns, options.after ?? START))} limit ${options.limit ?? 1000}`.execute(this.db);
     return rows;
   }
 
