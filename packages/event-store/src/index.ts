@@ -7,4 +7,4 @@ export * from "./in-memory-event-store.js";
 export * from "./poller.js";
 export * from "./postgres-event-store.js";
 export * from "./event-store-from-env.js";
-export { copyJson, copyScriptQuery, copyText } from "./copy-script.js";
+export { copyJson, copyLines, copyScriptQuery, copyText } from "./copy-script.js";

@@ -1,4 +1,4 @@
-import { copyJson, copyScriptQuery, copyText } from "@aidtrail/event-store";
+import { copyJson, copyLines, copyScriptQuery, copyText } from "@aidtrail/event-store";
 import { CompiledQuery, type Transaction, sql } from "kysely";
 import { appendsByCopy, insertsByCopy } from "../../runtime/bulk-load.js";
 import { presumedNew } from "./batch-state.js";
@@ -139,38 +139,6 @@ async function runCopy(trx: Transaction<any>, script: (copy: string) => string, 
   // a `submit` method as its own protocol handler (here COPY's) after the statements before it.
   // kysely returns at once (the object is no promise); `done` settles when the script has ended.
   await Promise.all([trx.executeQuery(CompiledQuery.raw(query as unknown as string)), done]);
-}
-
-/** Bytes a `copyLines` chunk holds before it is handed over (a longer line gets a chunk of its own). */
-const COPY_CHUNK_BYTES = 64 * 1024;
-
-/**
- * A maker of COPY data chunks (as `copyData` gives them) from `nextLine`'s lines, each given
- * without its newline and undefined after the last. Each line is encoded into the chunk as soon as
- * it is made, so no string longer than a line is ever built: a chunk-long string made by `+=` is a
- * rope of thousands of pieces, which V8 must first copy into one string (walking every piece) and
- * then encode: that cost as much as making the text (a rebuild's rows, 1.2-1.3 µs each either way).
- */
-export function copyLines(nextLine: () => string | undefined): () => Buffer | undefined {
-  let carried: string | undefined;
-  return () => {
-    let line = carried ?? nextLine();
-    carried = undefined;
-    if (line === undefined) return undefined;
-    // A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4).
-    const chunk = Buffer.allocUnsafe(Math.max(COPY_CHUNK_BYTES, line.length * 3 + 1));
-    let end = 0;
-    do {
-      if (end > 0 && end + line.length * 3 + 1 > COPY_CHUNK_BYTES) {
-        carried = line;
-        break;
-      }
-      end += chunk.write(line, end, "utf8");
-      chunk[end++] = 0x0a;
-      line = nextLine();
-    } while (line !== undefined);
-    return chunk.subarray(0, end);
-  };
 }
 
 function copyField(v: unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copyLines } from "./sql-rows.js";
+import { copyLines } from "./copy-script.js";
 
 const CHUNK = 64 * 1024;
 
