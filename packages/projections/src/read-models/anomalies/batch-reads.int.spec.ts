@@ -77,15 +77,11 @@ it("reads in one statement exactly the rows of each list, each row as selectByKe
 });
 
 it("looks payments up by duplicate key and household through their indexes, on tables never analyzed (a rebuild's)", async () => {
-  await database.db.transaction().execute(async (trx) => {
-    await sql`create schema plan_check`.execute(trx);
-    await sql`set local search_path = plan_check`.execute(trx);
-    await anomaliesProjection.createTables(trx);
+  await onUnanalyzedTables("plan_check", "an_payments", async (trx, seqScans) => {
     await sql`
       insert into an_payments
       select 'p' || i, 'h' || (i % 1000), null, 'cash', '2024-01', 'k' || i, 100, '2024-01-05', 1, 'counted', i, i, null
       from generate_series(1, 20000) i`.execute(trx);
-    const seqScans = () => sequentialScans(trx, "plan_check", "an_payments");
     const before = await seqScans();
     const read = await readAnomaliesBatch(trx, {
       paymentIds: new Set(["p1", "p2"]),
@@ -101,15 +97,11 @@ it("looks payments up by duplicate key and household through their indexes, on t
 });
 
 it("reads bank accounts' households so far account by account, on a table never analyzed", async () => {
-  await database.db.transaction().execute(async (trx) => {
-    await sql`create schema accounts_check`.execute(trx);
-    await sql`set local search_path = accounts_check`.execute(trx);
-    await anomaliesProjection.createTables(trx);
+  await onUnanalyzedTables("accounts_check", "an_bank_account_households", async (trx, seqScans) => {
     await sql`
       insert into an_bank_account_households
       select 'a' || (i / 2), i % 2 + 1, 'h' || i, 'v' || i, i from generate_series(0, 19999) i
       union all select 'solo', 1, 'h-solo', 'v-solo', 99999`.execute(trx);
-    const seqScans = () => sequentialScans(trx, "accounts_check", "an_bank_account_households");
     const before = await seqScans();
     const fold = await AccountHouseholdsFold.load(trx, new Set(Array.from({ length: 1000 }, (_, i) => `new-${i}`).concat(["a7", "solo"])));
     expect(await seqScans()).toBe(before);
@@ -121,9 +113,24 @@ it("reads bank accounts' households so far account by account, on a table never 
   });
 });
 
-/** Sequential scans of `schema.table` so far in this transaction (the plan a statement took, without EXPLAIN). */
-async function sequentialScans(trx: Transaction<any>, schema: string, table: string): Promise<number> {
-  const { rows } = await sql<{ n: string }>`
-    select seq_scan::text as n from pg_stat_xact_user_tables where schemaname = ${schema} and relname = ${table}`.execute(trx);
-  return Number(rows[0]?.n ?? 0);
+/**
+ * Runs `body` in a transaction on the anomalies tables freshly made in `schema` (never analyzed, as
+ * a rebuild's are), with a counter of `table`'s sequential scans so far in it (the plan a statement
+ * took, without EXPLAIN).
+ */
+async function onUnanalyzedTables(
+  schema: string,
+  table: string,
+  body: (trx: Transaction<any>, seqScans: () => Promise<number>) => Promise<void>,
+): Promise<void> {
+  await database.db.transaction().execute(async (trx) => {
+    await sql`create schema ${sql.id(schema)}`.execute(trx);
+    await sql`select set_config('search_path', ${schema}, true)`.execute(trx);
+    await anomaliesProjection.createTables(trx);
+    await body(trx, async () => {
+      const { rows } = await sql<{ n: string }>`
+        select seq_scan::text as n from pg_stat_xact_user_tables where schemaname = ${schema} and relname = ${table}`.execute(trx);
+      return Number(rows[0]?.n ?? 0);
+    });
+  });
 }
